@@ -1,0 +1,1 @@
+"""The interview engine: pure conversation logic, no SDK, no SQL, no network, no clock."""

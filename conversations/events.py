@@ -1,0 +1,140 @@
+"""Inbound events: what happened, in platform-neutral terms.
+
+Frozen, slotted and lossless (STYLE rule 2). Every event carries an `event_id` used for
+de-duplication (unique in storage), an aware `occurred_at` and the `ConversationRef` it
+belongs to. Adapters build them; the engine consumes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    SLACK = "slack"
+    WHATSAPP = "whatsapp"
+    SHELL = "shell"
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRef:
+    """Where a conversation happens; the key of the per-conversation lock."""
+
+    platform: str
+    chat_id: str
+    user_id: str
+    thread_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.chat_id}:{self.thread_id or ''}"
+
+
+class MediaKind(StrEnum):
+    VIDEO_NOTE = "video_note"
+    VOICE = "voice"
+    VIDEO = "video"
+    AUDIO = "audio"
+    DOCUMENT = "document"
+
+
+class TimerKind(StrEnum):
+    PREP_END = "prep_end"
+    ANSWER_END = "answer_end"
+    REMINDER = "reminder"
+    DEADLINE = "deadline"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    event_id: str
+    occurred_at: datetime
+    conversation: ConversationRef
+    language: str | None = None  # the platform's language hint (e.g. "en-GB")
+    display_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Started(Event):
+    """The candidate opened an invite (deep link / first message carrying the token)."""
+
+    invite_token: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TextReceived(Event):
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MediaReceived(Event):
+    """A media message arrived; not yet downloaded. `file_ref` is the platform's handle."""
+
+    kind: MediaKind
+    file_ref: str
+    duration_s: float | None = None
+    size_bytes: int | None = None
+    mime: str | None = None
+    file_unique_id: str | None = None
+    file_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MediaStored(Event):
+    """The runtime downloaded a media part into the blob store (result of `FetchMedia`)."""
+
+    part_id: str
+    content_hash: str
+    path: str
+    size_bytes: int
+    duration_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MediaFetchFailed(Event):
+    """The runtime could not download a media part; the candidate must be told."""
+
+    part_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ButtonPressed(Event):
+    payload: str
+    message_ref: str | None = None  # the platform message the button was on
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandReceived(Event):
+    name: str  # without the slash: "status", "pause", "withdraw", "help", "language"
+    args: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimerFired(Event):
+    kind: TimerKind
+    interview_id: str
+    due_at: datetime
+    timer_key: str = ""  # distinguishes e.g. several reminders
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TranscriptReady(Event):
+    interview_id: str
+    part_id: str
+    ok: bool
+    failure_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnsupportedReceived(Event):
+    """Something the platform sent that is not text, media or a button (sticker, location...).
+
+    Kept as an event so the candidate gets a helpful reply instead of silence.
+    """
+
+    description: str
+    raw: dict[str, object] = field(default_factory=dict)

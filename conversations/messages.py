@@ -1,0 +1,61 @@
+"""Outbound messages in neutral form: a catalog key plus parameters, and buttons.
+
+The engine never builds sentences: it names a catalog entry (`text_id`) and the values
+to fill in. `bot/` renders the text in the candidate's language from the gettext catalog
+(see `conversations/texts.py`) and each adapter renders buttons within its platform's limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ParamValue = str | int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label_id: str  # catalog key of the label
+    payload: str  # packed ButtonPayload, <= 64 bytes
+    label_params: tuple[tuple[str, ParamValue], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    text_id: str
+    params: tuple[tuple[str, ParamValue], ...] = ()
+    buttons: tuple[Button, ...] = ()
+    # Free text a person wrote (kit question, intro, consent); shown verbatim, never translated.
+    verbatim: str | None = None
+    # Marks the one status message the runtime edits in place (countdown / status).
+    status_slot: str | None = None
+
+    @property
+    def param_dict(self) -> dict[str, ParamValue]:
+        return dict(self.params)
+
+
+def msg(
+    text_id: str,
+    *,
+    buttons: tuple[Button, ...] = (),
+    verbatim: str | None = None,
+    status_slot: str | None = None,
+    **params: ParamValue,
+) -> Message:
+    """Shorthand used by the engine: `msg("answer.too_long", max_seconds=120)`."""
+    return Message(
+        text_id=text_id,
+        params=tuple(sorted(params.items())),
+        buttons=buttons,
+        verbatim=verbatim,
+        status_slot=status_slot,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMessage:
+    """A message after catalog lookup: what adapters actually send."""
+
+    text: str
+    buttons: tuple[tuple[str, str], ...] = field(default=())  # (label, payload)
+    status_slot: str | None = None
