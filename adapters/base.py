@@ -1,0 +1,45 @@
+"""The adapter port: the small shape every platform channel has (STYLE rule 3)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from conversations.events import ConversationRef, Event
+from conversations.messages import RenderedMessage
+
+EventSink = Callable[[Event], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    max_buttons: int  # per message; more are rendered as numbered replies
+    max_text_length: int
+    max_button_label: int
+    video_notes: bool
+    max_download_bytes: int | None  # None: no platform limit
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    message_id: str
+
+
+class Channel(Protocol):
+    """One platform connection: receives events into a sink, sends rendered messages."""
+
+    platform: str
+    capabilities: Capabilities
+
+    async def start(self, sink: EventSink) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, to: ConversationRef, message: RenderedMessage) -> SentMessage: ...
+
+    async def edit(
+        self, to: ConversationRef, message_id: str, message: RenderedMessage
+    ) -> None: ...
+
+    def download(self, file_ref: str) -> AsyncIterator[bytes]: ...

@@ -1,0 +1,151 @@
+"""The composition root: everything is built here, inside `Service.create`, from Settings.
+
+Nothing is built at import time (STYLE: cosmicpython bootstrap). `run` and `shell` both use
+this; they differ only in the channels they add.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from adapters.base import Channel
+from bot.clock import Clock, system_clock
+from bot.delivery import OutboxDispatcher
+from bot.effects import AfterCommit, EffectWriter
+from bot.media import MediaFetcher
+from bot.metrics import Metrics
+from bot.runtime import Runtime
+from bot.senders import MessageSender
+from bot.timers import TimerService
+from bot.web import Handler, build_app, start_site
+from config.settings import Settings
+from conversations.events import Event
+from conversations.messages import Message, RenderedMessage
+from conversations.texts import Catalog
+from storage.blobs import MediaStore
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Catalogs:
+    """One loaded catalog per language, loaded on first use."""
+
+    _loaded: dict[str, Catalog] = field(default_factory=dict)
+
+    def render(self, language: str, message: Message) -> RenderedMessage:
+        catalog = self._loaded.get(language)
+        if catalog is None:
+            catalog = self._loaded[language] = Catalog.load(language)
+        return catalog.render(message)
+
+
+@dataclass
+class Service:
+    settings: Settings
+    db: Database
+    store: MediaStore
+    metrics: Metrics
+    clock: Clock
+    runtime: Runtime
+    dispatcher: OutboxDispatcher
+    timers: TimerService
+    channels: dict[str, Channel]
+    catalogs: Catalogs
+    routes: dict[str, Handler] = field(default_factory=dict)
+    background: list[Any] = field(default_factory=list)  # started/stopped with the service
+    _runner: web.AppRunner | None = None
+
+    @classmethod
+    async def create(cls, settings: Settings, clock: Clock = system_clock) -> Service:
+        db = Database.from_url(settings.database_url)
+        await db.migrate()
+        store = MediaStore(settings.media_dir)
+        metrics = Metrics()
+        catalogs = Catalogs()
+        channels: dict[str, Channel] = {}
+        writer = EffectWriter(render=catalogs.render, clock=clock)
+        holder: dict[str, Service] = {}
+        runtime = Runtime(
+            db=db, writer=writer, clock=clock, metrics=metrics,
+            after_commit=lambda after: holder["service"].after_commit(after),
+        )
+        sender = MessageSender(db=db, channels=channels)
+        fetcher = MediaFetcher(db=db, store=store, channels=channels, emit=runtime.handle,
+                               clock=clock)
+        dispatcher = OutboxDispatcher(
+            db=db, clock=clock, metrics=metrics, max_attempts=settings.delivery_max_attempts,
+            handlers={"send": sender.send, "edit": sender.edit, "fetch_media": fetcher.fetch},
+        )
+        timers = TimerService(db=db, database_url=settings.database_url, clock=clock,
+                              runtime=runtime)
+        service = cls(settings=settings, db=db, store=store, metrics=metrics, clock=clock,
+                      runtime=runtime, dispatcher=dispatcher, timers=timers,
+                      channels=channels, catalogs=catalogs)
+        holder["service"] = service
+        return service
+
+    def add_channel(self, channel: Channel) -> None:
+        self.channels[channel.platform] = channel
+
+    def after_commit(self, after: AfterCommit) -> None:
+        self.timers.apply(after.schedule, after.cancel)
+        if after.wake_outbox:
+            self.dispatcher.wake()
+        for hook in self.background:
+            on_commit = getattr(hook, "on_commit", None)
+            if on_commit is not None:
+                on_commit(after)
+        for path in after.erased_media:
+            self.store.delete_path(path)
+
+    async def handle(self, event: Event) -> None:
+        await self.runtime.handle(event)
+
+    async def start(self, *, serve_http: bool = True) -> None:
+        await self.timers.start()
+        await self.dispatcher.start()
+        for worker in self.background:
+            await worker.start()
+        if serve_http:
+            app = build_app(self.metrics, self.health, self.routes)
+            self._runner = await start_site(app, self.settings.http_host, self.settings.http_port)
+            log.info("web server on http://%s:%s (/healthz, /metrics)",
+                     self.settings.http_host, self.settings.http_port)
+        for channel in self.channels.values():
+            await channel.start(self.handle)
+
+    async def stop(self) -> None:
+        for channel in self.channels.values():
+            await _quietly(channel.stop())
+        if self._runner is not None:
+            await self._runner.cleanup()
+        for worker in reversed(self.background):
+            await _quietly(worker.stop())
+        await self.dispatcher.stop()
+        await self.timers.stop()
+        await self.db.dispose()
+
+    def health(self) -> dict[str, object]:
+        return {
+            "platforms": sorted(self.channels),
+            "scheduler": self.timers.scheduler.running,
+            "timers": len(self.timers.scheduler.get_jobs()),
+        }
+
+
+async def _quietly(stopping: Any) -> None:
+    try:
+        await stopping
+    except Exception:
+        log.exception("error while stopping; carrying on with shutdown")
+
+
+async def wait_forever() -> None:
+    await asyncio.Event().wait()

@@ -1,0 +1,157 @@
+"""The CLI's work, kept apart from argument parsing: campaigns, invites, transcription."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from config.kit import Kit
+from config.settings import Settings
+from storage.db import Database
+from storage.records import Campaign, CampaignStatus
+
+SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+async def migrate_database(settings: Settings) -> None:
+    db = Database.from_url(settings.database_url)
+    try:
+        await db.migrate()
+    finally:
+        await db.dispose()
+
+
+def slug_from(path: Path) -> str:
+    return SLUG_RE.sub("-", path.stem.lower()).strip("-") or "campaign"
+
+
+async def create_campaign(
+    settings: Settings, file: Path, kit: Kit, slug: str | None, draft: bool
+) -> Campaign:
+    db = Database.from_url(settings.database_url)
+    try:
+        await db.migrate()
+        async with db.unit_of_work() as uow:
+            base = slug or slug_from(file)
+            chosen, n = base, 1
+            while await uow.campaigns.by_slug(chosen) is not None:
+                n += 1
+                chosen = f"{base}-{n}"
+            status = CampaignStatus.DRAFT if draft else CampaignStatus.LIVE
+            campaign = await uow.campaigns.create(
+                kit, file.read_text(encoding="utf-8"), chosen, status
+            )
+            await uow.commit()
+        return campaign
+    finally:
+        await db.dispose()
+
+
+async def list_campaigns(settings: Settings) -> list[str]:
+    db = Database.from_url(settings.database_url)
+    try:
+        await db.migrate()
+        async with db.unit_of_work() as uow:
+            rows = await uow.campaigns.list_summaries()
+    finally:
+        await db.dispose()
+    if not rows:
+        return ["no campaigns yet: interview-bot campaign create config/kits/<kit>.yaml"]
+    return [
+        f"{r.id} {r.slug} {r.status} invited={r.invited} opened={r.opened} "
+        f"started={r.started} submitted={r.submitted} expired={r.expired} "
+        f"withdrawn={r.withdrawn}"
+        for r in rows
+    ]
+
+
+def read_names(path: Path) -> list[str]:
+    """A CSV with a `name` column (or, without a header, names in the first column)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if not rows:
+        return []
+    header = [c.strip().lower() for c in rows[0]]
+    if "name" in header:
+        column = header.index("name")
+        return [r[column].strip() for r in rows[1:] if len(r) > column and r[column].strip()]
+    return [r[0].strip() for r in rows if r and r[0].strip()]
+
+
+async def telegram_username(settings: Settings) -> str | None:
+    if settings.telegram_bot_username:
+        return settings.telegram_bot_username
+    if settings.telegram_bot_token is None:
+        return None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    bot = Bot(settings.telegram_bot_token.get_secret_value(), session=session)
+    try:
+        return (await bot.get_me()).username
+    finally:
+        await session.close()
+
+
+async def invite_links(settings: Settings, token: str, channel: str | None) -> list[str]:
+    links: list[str] = []
+    if channel in (None, "telegram") and settings.telegram_enabled:
+        username = await telegram_username(settings)
+        links.append(f"https://t.me/{username}?start={token}")
+    if channel in (None, "whatsapp") and settings.whatsapp_enabled and settings.whatsapp_number:
+        links.append(f"https://wa.me/{settings.whatsapp_number.lstrip('+')}?text={token}")
+    return links or [token]
+
+
+async def create_invites(
+    settings: Settings, slug: str, names: list[str], channel: str | None
+) -> list[str]:
+    db = Database.from_url(settings.database_url)
+    try:
+        await db.migrate()
+        async with db.unit_of_work() as uow:
+            campaign = await uow.campaigns.by_slug(slug)
+            if campaign is None:
+                raise SystemExit(f"no campaign with slug {slug!r} (see: interview-bot campaign list)")
+            states = [
+                await uow.interviews.create_invite(campaign.id, campaign.kit_version_id, name)
+                for name in names
+            ]
+            await uow.commit()
+    finally:
+        await db.dispose()
+    lines = []
+    for state in states:
+        links = await invite_links(settings, state.invite_token, channel)
+        lines.append("\t".join([state.candidate_name or "", *links]))
+    return lines
+
+
+def transcribe_files(settings: Settings, files: list[Path], as_json: bool) -> int:
+    from bot.transcription.whisper import TranscriptionFailed, WhisperTranscriber
+
+    transcriber = WhisperTranscriber.from_settings(settings)
+    failures = 0
+    for path in files:
+        try:
+            result = transcriber.transcribe(path, None)
+        except TranscriptionFailed as exc:
+            failures += 1
+            print(json.dumps({"file": str(path), "error": exc.reason}) if as_json
+                  else f"{path}: failed: {exc.reason}")
+            continue
+        if as_json:
+            print(json.dumps({
+                "file": str(path), "text": result.text, "language": result.language,
+                "audio_seconds": result.audio_seconds, "wall_seconds": result.processing_seconds,
+                "model": result.model_name,
+                "segments": [{"start": s.start, "end": s.end, "text": s.text}
+                             for s in result.segments],
+            }))
+        else:
+            print(f"{path}: {result.text}")
+    return 1 if failures else 0

@@ -1,0 +1,178 @@
+"""Outbox delivery: sends what committed handlers wrote, in order per conversation.
+
+At most one item per conversation is in flight, so a chat's messages keep their order even
+while one of them waits out a 429. Failures retry with backoff (honouring the platform's
+`retry_after`); an item is marked failed only after `max_attempts`, logged and counted.
+The outbox survives restarts: whatever was pending is sent on start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from adapters.errors import DeliveryFailed, RecipientUnavailable
+from bot.clock import Clock
+from bot.metrics import Metrics
+from storage.db import Database
+from storage.records import OutboxItem
+
+log = logging.getLogger(__name__)
+
+ItemHandler = Callable[[OutboxItem], Awaitable[str | None]]
+FAR_FUTURE = timedelta(days=3650)
+IDLE_POLL_SECONDS = 1.0
+
+
+def backoff_seconds(attempt: int) -> float:
+    """0.5 s, 1 s, 2 s ... capped at 60 s, with jitter so retries do not stampede."""
+    base: float = min(60.0, 0.5 * 2 ** max(0, attempt - 1))
+    return base * random.uniform(0.8, 1.2)
+
+
+@dataclass
+class OutboxDispatcher:
+    db: Database
+    handlers: dict[str, ItemHandler]
+    clock: Clock
+    metrics: Metrics
+    max_attempts: int = 8
+    concurrency: int = 16
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _drained: asyncio.Event = field(default_factory=asyncio.Event)  # set after each delivery
+    _in_flight: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    _runner: asyncio.Task[None] | None = None
+    _stopping: bool = False
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._runner = asyncio.create_task(self._run(), name="outbox-dispatcher")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._runner is not None:
+            await self._runner
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+
+    async def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until nothing is pending or in flight; False if `timeout` passed first."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            async with self.db.unit_of_work() as uow:
+                pending = await uow.outbox.count_pending()
+            if pending == 0 and not self._in_flight:
+                return True
+            self._wake.set()
+            self._drained.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._drained.wait(), deadline - loop.time())
+        return False
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                next_due = await self._dispatch_eligible()
+            except Exception:
+                log.exception("outbox scan failed; retrying")
+                next_due = IDLE_POLL_SECONDS
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=next_due)
+
+    async def _dispatch_eligible(self) -> float:
+        """Start the first pending item of every idle conversation; seconds to the next due."""
+        now = self.clock()
+        async with self.db.unit_of_work() as uow:
+            items = await uow.outbox.due(now + FAR_FUTURE, 1000)
+        self.metrics.outbox_pending.set(len(items))
+        wait = IDLE_POLL_SECONDS
+        seen: set[str] = set()
+        for item in items:
+            lane = item.conversation_key or f"item:{item.id}"
+            if lane in seen:
+                continue
+            seen.add(lane)
+            if lane in self._in_flight or len(self._in_flight) >= self.concurrency:
+                continue
+            if item.next_attempt_at > now:
+                wait = min(wait, (item.next_attempt_at - now).total_seconds())
+                continue
+            task = asyncio.create_task(self._deliver(item), name=f"deliver-{item.id}")
+            self._in_flight[lane] = task
+            task.add_done_callback(lambda _t, lane=lane: self._finished(lane))
+        return max(wait, 0.01)
+
+    def _finished(self, lane: str) -> None:
+        self._in_flight.pop(lane, None)
+        self._wake.set()
+        self._drained.set()
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        handler = self.handlers.get(item.kind)
+        platform = _platform_of(item.payload)
+        try:
+            if handler is None:
+                raise RecipientUnavailable(f"no handler for outbox kind {item.kind!r}")
+            message_id = await handler(item)
+        except DeliveryFailed as exc:
+            await self._retry_or_fail(item, exc.reason, exc.retry_after, platform)
+            return
+        except RecipientUnavailable as exc:
+            await self._fail(item, str(exc), platform)
+            return
+        except Exception as exc:
+            log.exception("outbox item %s (%s) raised", item.id, item.kind)
+            await self._retry_or_fail(item, repr(exc), None, platform)
+            return
+        async with self.db.unit_of_work() as uow:
+            await uow.outbox.mark_sent(item.id, message_id, self.clock())
+            await uow.commit()
+        self.metrics.messages_sent.labels(platform, item.kind).inc()
+
+    async def _retry_or_fail(
+        self, item: OutboxItem, reason: str, retry_after: float | None, platform: str
+    ) -> None:
+        attempt = item.attempts + 1
+        if attempt >= self.max_attempts:
+            await self._fail(item, f"{reason} (after {attempt} attempts)", platform)
+            return
+        delay = retry_after if retry_after is not None else backoff_seconds(attempt)
+        self.metrics.delivery_retries.labels(platform, _reason_label(retry_after)).inc()
+        log.info(
+            "outbox item %s (%s) attempt %d failed: %s; retry in %.2f s",
+            item.id, item.kind, attempt, reason, delay,
+        )
+        at: datetime = self.clock() + timedelta(seconds=delay)
+        async with self.db.unit_of_work() as uow:
+            await uow.outbox.retry_later(item.id, at, reason)
+            await uow.commit()
+
+    async def _fail(self, item: OutboxItem, reason: str, platform: str) -> None:
+        log.error(
+            "outbox item %s failed for good: kind=%s interview=%s conversation=%s: %s",
+            item.id, item.kind, item.interview_id, item.conversation_key, reason,
+        )
+        self.metrics.delivery_failed.labels(platform, item.kind).inc()
+        async with self.db.unit_of_work() as uow:
+            await uow.outbox.mark_failed(item.id, reason)
+            await uow.commit()
+
+
+def _platform_of(payload: dict[str, Any]) -> str:
+    to = payload.get("to")
+    return str(to.get("platform", "-")) if isinstance(to, dict) else "-"
+
+
+def _reason_label(retry_after: float | None) -> str:
+    return "rate_limited" if retry_after is not None else "error"

@@ -1,0 +1,79 @@
+"""Fetching answer media into the blob store before the answer counts as received."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from adapters.base import Channel, EventSink
+from adapters.errors import DeliveryFailed, MediaTooLarge, MediaUnavailable
+from bot.clock import Clock
+from bot.effects import ref_from_dict
+from conversations.events import MediaFetchFailed, MediaStored
+from storage.blobs import MediaStore
+from storage.db import Database
+from storage.records import OutboxItem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MediaFetcher:
+    db: Database
+    store: MediaStore
+    channels: dict[str, Channel]
+    emit: EventSink
+    clock: Clock
+    max_attempts: int = 5
+
+    async def fetch(self, item: OutboxItem) -> str | None:
+        payload = item.payload
+        to = ref_from_dict(payload["to"])
+        part_id = str(payload["part_id"])
+        channel = self.channels.get(to.platform)
+        try:
+            if channel is None:
+                raise MediaUnavailable(f"platform {to.platform} is not enabled")
+            blob = await self.store.put(channel.download(str(payload["file_ref"])))
+        except MediaTooLarge as exc:
+            await self._failed(item, "too_large", str(exc))
+            return None
+        except (MediaUnavailable, DeliveryFailed) as exc:
+            if item.attempts + 1 < self.max_attempts:
+                raise DeliveryFailed(f"download failed: {exc}") from exc
+            await self._failed(item, "unavailable", str(exc))
+            return None
+        async with self.db.unit_of_work() as uow:
+            await uow.answers.mark_part_stored(
+                part_id, blob.content_hash, str(blob.path), blob.size_bytes, None,
+                payload.get("mime"),
+            )
+            await uow.commit()
+        await self.emit(
+            MediaStored(
+                event_id=f"stored:{part_id}",
+                occurred_at=self.clock(),
+                conversation=to,
+                part_id=part_id,
+                content_hash=blob.content_hash,
+                path=str(blob.path),
+                size_bytes=blob.size_bytes,
+            )
+        )
+        return blob.content_hash
+
+    async def _failed(self, item: OutboxItem, reason: str, detail: str) -> None:
+        payload = item.payload
+        log.warning(
+            "media fetch failed part=%s interview=%s: %s (%s)",
+            payload["part_id"], item.interview_id, reason, detail,
+        )
+        await self.emit(
+            MediaFetchFailed(
+                event_id=f"fetchfail:{payload['part_id']}",
+                occurred_at=self.clock(),
+                conversation=ref_from_dict(payload["to"]),
+                part_id=str(payload["part_id"]),
+                reason=reason,
+            )
+        )

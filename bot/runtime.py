@@ -1,0 +1,136 @@
+"""The one handler path every event takes (ARCHITECTURE "The runtime").
+
+lock the conversation -> record the event id (duplicates stop here) -> load state ->
+`decide` -> write state, outbox and timers in one transaction -> commit -> after-commit
+work (scheduler jobs, waking the outbox and transcription workers, deleting erased media).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.effects import AfterCommit, EffectWriter
+from bot.locks import KeyedLocks
+from bot.metrics import Metrics
+from config.kit import Kit
+from conversations.engine import decide
+from conversations.events import (
+    Event,
+    MediaFetchFailed,
+    MediaStored,
+    Started,
+    TimerFired,
+    TranscriptReady,
+)
+from conversations.state import Decision, InterviewState
+from storage.db import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class InviteAlreadyBound(Exception):
+    """Another person bound the invite between our read and our write; handled by a retry."""
+
+
+@dataclass
+class Runtime:
+    db: Database
+    writer: EffectWriter
+    clock: Clock
+    metrics: Metrics
+    after_commit: Callable[[AfterCommit], None]
+    locks: KeyedLocks = field(default_factory=KeyedLocks)
+    _kits: dict[str, Kit] = field(default_factory=dict)
+
+    async def handle(self, event: Event) -> None:
+        """Handle one event exactly once; safe to call again with a redelivered event."""
+        started = time.perf_counter()
+        try:
+            async with self.locks.hold(await self._lock_key(event)):
+                try:
+                    done = await self._handle_locked(event)
+                except InviteAlreadyBound:
+                    done = await self._handle_locked(event)  # state now shows the binding
+        except Exception:
+            self.metrics.handler_errors.labels(event.conversation.platform).inc()
+            log.exception(
+                "handling failed event_id=%s platform=%s kind=%s",
+                event.event_id, event.conversation.platform, type(event).__name__,
+            )
+            raise
+        elapsed = time.perf_counter() - started
+        self.metrics.event_seconds.observe(elapsed)
+        if done is not None:
+            self.metrics.events_handled.labels(
+                event.conversation.platform, type(event).__name__
+            ).inc()
+            log.info(
+                "handled event_id=%s kind=%s interview=%s in %.1f ms",
+                event.event_id, type(event).__name__, done, elapsed * 1000,
+            )
+
+    async def _handle_locked(self, event: Event) -> str | None:
+        async with self.db.unit_of_work() as uow:
+            if not await uow.events.record(event.event_id):
+                self.metrics.events_duplicate.labels(event.conversation.platform).inc()
+                log.info("duplicate event_id=%s skipped", event.event_id)
+                return None
+            if isinstance(event, TimerFired):
+                # Marked in the same transaction as its handling: fired exactly once.
+                await uow.timers.mark_fired(event.interview_id, event.kind.value, event.timer_key)
+            state = await self._load_state(uow, event)
+            kit = await self._kit(uow, state) if state is not None else None
+            decision = decide(state, event, self.clock(), kit)
+            after = await self._persist(uow, state, decision)
+            await uow.commit()
+        self.after_commit(after)
+        final = decision.state or state
+        return final.interview_id if final is not None else "-"
+
+    async def _persist(
+        self, uow: UnitOfWork, before: InterviewState | None, decision: Decision
+    ) -> AfterCommit:
+        after = AfterCommit()
+        state = decision.state
+        for effect in decision.effects:
+            ok = await self.writer.write(uow, effect, state, after)
+            if not ok:
+                raise InviteAlreadyBound()
+        if state is not None and state != before:
+            await uow.interviews.save(state)
+        return after
+
+    async def _load_state(self, uow: UnitOfWork, event: Event) -> InterviewState | None:
+        if isinstance(event, Started):
+            return await uow.interviews.by_token(event.invite_token)
+        if isinstance(event, TimerFired | TranscriptReady):
+            return await uow.interviews.get(event.interview_id)
+        if isinstance(event, MediaStored | MediaFetchFailed):
+            return await uow.interviews.get(interview_id_of_part(event.part_id))
+        return await uow.interviews.active_for(event.conversation.key)
+
+    async def _kit(self, uow: UnitOfWork, state: InterviewState) -> Kit:
+        # Kit versions are immutable, so caching them by version id is always correct.
+        kit = self._kits.get(state.kit_version_id)
+        if kit is None:
+            kit = await uow.campaigns.kit(state.kit_version_id)
+            self._kits[state.kit_version_id] = kit
+        return kit
+
+    async def _lock_key(self, event: Event) -> str:
+        """Timer and transcript events lock the candidate's conversation too."""
+        if isinstance(event, TimerFired | TranscriptReady):
+            async with self.db.unit_of_work() as uow:
+                state = await uow.interviews.get(event.interview_id)
+            if state is not None and state.candidate is not None:
+                return state.candidate.key
+        return event.conversation.key
+
+
+def interview_id_of_part(part_id: str) -> str:
+    """Part ids are `<interview_id>-<n>` (see the engine)."""
+    return part_id.rsplit("-", 1)[0]

@@ -1,0 +1,46 @@
+"""Outbox handlers that talk to a platform: sending and editing candidate messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.base import Channel
+from adapters.errors import RecipientUnavailable
+from bot.effects import payload_to_rendered
+from storage.db import Database
+from storage.records import OutboxItem
+
+
+@dataclass
+class MessageSender:
+    db: Database
+    channels: dict[str, Channel]
+
+    def _channel(self, platform: str) -> Channel:
+        channel = self.channels.get(platform)
+        if channel is None:
+            raise RecipientUnavailable(f"platform {platform!r} is not enabled")
+        return channel
+
+    async def send(self, item: OutboxItem) -> str | None:
+        """Send; a message with a status slot edits the slot's message in place if any."""
+        to, rendered = payload_to_rendered(item.payload)
+        channel = self._channel(to.platform)
+        if rendered.status_slot:
+            async with self.db.unit_of_work() as uow:
+                existing = await uow.outbox.get_slot(to.key, rendered.status_slot)
+            if existing is not None:
+                await channel.edit(to, existing, rendered)
+                return existing
+        sent = await channel.send(to, rendered)
+        if rendered.status_slot:
+            async with self.db.unit_of_work() as uow:
+                await uow.outbox.set_slot(to.key, rendered.status_slot, sent.message_id)
+                await uow.commit()
+        return sent.message_id
+
+    async def edit(self, item: OutboxItem) -> str | None:
+        to, rendered = payload_to_rendered(item.payload)
+        message_id = str(item.payload["message_id"])
+        await self._channel(to.platform).edit(to, message_id, rendered)
+        return message_id
