@@ -22,6 +22,8 @@ from bot.metrics import Metrics
 from bot.runtime import Runtime
 from bot.senders import MessageSender
 from bot.timers import TimerService
+from bot.transcribe_worker import TranscriptionWorker
+from bot.transcription.whisper import WhisperTranscriber
 from bot.web import Handler, build_app, start_site
 from config.settings import Settings
 from conversations.events import Event
@@ -60,6 +62,8 @@ class Service:
     catalogs: Catalogs
     routes: dict[str, Handler] = field(default_factory=dict)
     background: list[Any] = field(default_factory=list)  # started/stopped with the service
+    transcription: TranscriptionWorker | None = None
+    _chores: set[asyncio.Task[None]] = field(default_factory=set)
     _runner: web.AppRunner | None = None
 
     @classmethod
@@ -89,6 +93,12 @@ class Service:
                       runtime=runtime, dispatcher=dispatcher, timers=timers,
                       channels=channels, catalogs=catalogs)
         holder["service"] = service
+        worker = TranscriptionWorker(
+            db=db, transcriber=build_transcriber(settings), emit=runtime.handle, clock=clock,
+            metrics=metrics, workers=max(1, settings.transcribe_workers),
+        )
+        service.transcription = worker
+        service.background.append(worker)
         return service
 
     def add_channel(self, channel: Channel) -> None:
@@ -102,8 +112,14 @@ class Service:
             on_commit = getattr(hook, "on_commit", None)
             if on_commit is not None:
                 on_commit(after)
-        for path in after.erased_media:
-            self.store.delete_path(path)
+        if after.erased_media:
+            task = asyncio.create_task(self._delete_media(after.erased_media))
+            self._chores.add(task)
+            task.add_done_callback(self._chores.discard)
+
+    async def _delete_media(self, paths: list[str]) -> None:
+        for path in paths:
+            await self.store.delete_path(path)
 
     async def handle(self, event: Event) -> None:
         await self.runtime.handle(event)
@@ -138,6 +154,16 @@ class Service:
             "scheduler": self.timers.scheduler.running,
             "timers": len(self.timers.scheduler.get_jobs()),
         }
+
+
+def build_transcriber(settings: Settings) -> WhisperTranscriber:
+    return WhisperTranscriber(
+        model=settings.whisper_model,
+        device=settings.whisper_device,
+        compute_type=settings.whisper_compute_type,
+        beam_size=settings.whisper_beam_size,
+        workers=max(1, settings.transcribe_workers),
+    )
 
 
 async def _quietly(stopping: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import re
@@ -44,9 +45,8 @@ async def create_campaign(
                 n += 1
                 chosen = f"{base}-{n}"
             status = CampaignStatus.DRAFT if draft else CampaignStatus.LIVE
-            campaign = await uow.campaigns.create(
-                kit, file.read_text(encoding="utf-8"), chosen, status
-            )
+            source = await asyncio.to_thread(file.read_text, encoding="utf-8")
+            campaign = await uow.campaigns.create(kit, source, chosen, status)
             await uow.commit()
         return campaign
     finally:
@@ -116,7 +116,7 @@ async def create_invites(
         async with db.unit_of_work() as uow:
             campaign = await uow.campaigns.by_slug(slug)
             if campaign is None:
-                raise SystemExit(f"no campaign with slug {slug!r} (see: interview-bot campaign list)")
+                raise SystemExit(f"no campaign {slug!r} (see: interview-bot campaign list)")
             states = [
                 await uow.interviews.create_invite(campaign.id, campaign.kit_version_id, name)
                 for name in names
@@ -132,9 +132,10 @@ async def create_invites(
 
 
 def transcribe_files(settings: Settings, files: list[Path], as_json: bool) -> int:
-    from bot.transcription.whisper import TranscriptionFailed, WhisperTranscriber
+    from bot.app import build_transcriber
+    from bot.transcription.errors import TranscriptionFailed
 
-    transcriber = WhisperTranscriber.from_settings(settings)
+    transcriber = build_transcriber(settings)
     failures = 0
     for path in files:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -64,10 +65,10 @@ class OutboxDispatcher:
         if self._in_flight:
             await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
 
-    async def drain(self, timeout: float = 30.0) -> bool:
-        """Wait until nothing is pending or in flight; False if `timeout` passed first."""
+    async def drain(self, within: float = 30.0) -> bool:
+        """Wait until nothing is pending or in flight; False if `within` seconds passed first."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while loop.time() < deadline:
             async with self.db.unit_of_work() as uow:
                 pending = await uow.outbox.count_pending()
@@ -110,10 +111,10 @@ class OutboxDispatcher:
                 continue
             task = asyncio.create_task(self._deliver(item), name=f"deliver-{item.id}")
             self._in_flight[lane] = task
-            task.add_done_callback(lambda _t, lane=lane: self._finished(lane))
+            task.add_done_callback(functools.partial(self._finished, lane))
         return max(wait, 0.01)
 
-    def _finished(self, lane: str) -> None:
+    def _finished(self, lane: str, _task: asyncio.Task[None]) -> None:
         self._in_flight.pop(lane, None)
         self._wake.set()
         self._drained.set()

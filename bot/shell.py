@@ -68,6 +68,8 @@ async def _converse(service: Service, channel: ShellChannel, interview_id: str) 
         line = await channel.lines.get()
         if line is None:
             break
+        # Show every pending message first, so a typed number means the buttons on screen.
+        await service.dispatcher.drain()
         event = channel.event_for(line)
         if event is not None:
             await service.handle(event)

@@ -64,6 +64,11 @@ class InterviewState:
     next_part_no: int = 1
     submitted_at: datetime | None = None
     flags: frozenset[str] = field(default_factory=frozenset)  # "late", "partial"
+    # Done pressed / answer window closed while a part was still downloading: finish the
+    # attempt as soon as every part is stored (or, after the deadline, keep what arrived).
+    finish_pending: bool = False
+    # /pause while preparing or answering: pause once this answer is kept.
+    pause_requested: bool = False
 
     @property
     def is_final(self) -> bool:

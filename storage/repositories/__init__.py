@@ -1,0 +1,30 @@
+"""Repositories: each returns domain values, never ORM rows."""
+
+from storage.repositories.answers import AnswerRepository
+from storage.repositories.audit import AuditRepository
+from storage.repositories.campaigns import CampaignNotFound, CampaignRepository
+from storage.repositories.events import ProcessedEventRepository
+from storage.repositories.interviews import (
+    InterviewNotFound,
+    InterviewRepository,
+    new_invite_token,
+)
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.reviews import ReviewRepository
+from storage.repositories.timers import TimerRepository
+from storage.repositories.transcripts import TranscriptRepository
+
+__all__ = [
+    "AnswerRepository",
+    "AuditRepository",
+    "CampaignNotFound",
+    "CampaignRepository",
+    "InterviewNotFound",
+    "InterviewRepository",
+    "OutboxRepository",
+    "ProcessedEventRepository",
+    "ReviewRepository",
+    "TimerRepository",
+    "TranscriptRepository",
+    "new_invite_token",
+]

@@ -1,0 +1,42 @@
+"""Audit log: who did what to which interview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.models import AuditRow
+from storage.records import AuditEntry
+from storage.repositories._base import Repository
+
+
+class AuditRepository(Repository):
+    async def log(
+        self,
+        actor: str,
+        action: str,
+        interview_id: str | None,
+        detail: dict[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        row = AuditRow(
+            actor=actor, action=action, interview_id=interview_id, detail=dict(detail or {}),
+            at=at or self._clock(),
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def for_interview(self, interview_id: str) -> list[AuditEntry]:
+        rows = await self._session.scalars(
+            select(AuditRow).where(AuditRow.interview_id == interview_id).order_by(AuditRow.id)
+        )
+        return [
+            AuditEntry(
+                id=r.id, at=r.at, actor=r.actor, action=r.action, interview_id=r.interview_id,
+                detail=dict(r.detail),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,127 @@
+"""Outbound messages written with the state, delivered after commit; plus message slots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from storage.models import MessageSlotRow, OutboxRow
+from storage.records import OutboxItem, OutboxStatus
+from storage.repositories._base import Repository
+
+PENDING = OutboxStatus.PENDING.value
+
+
+class OutboxRepository(Repository):
+    async def add(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        conversation_key: str | None,
+        interview_id: str | None,
+        at: datetime | None = None,
+    ) -> int:
+        """Queue an item, due at `at` (default: now). Returns its id (delivery order)."""
+        now = self._clock()
+        row = OutboxRow(
+            kind=kind, payload=payload, conversation_key=conversation_key,
+            interview_id=interview_id, status=PENDING, attempts=0,
+            next_attempt_at=at or now, created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
+        """Pending items with next_attempt_at <= now, by id."""
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return [_item(r) for r in rows]
+
+    async def pending_for(self, conversation_key: str) -> list[OutboxItem]:
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == PENDING, OutboxRow.conversation_key == conversation_key)
+            .order_by(OutboxRow.id)
+        )
+        return [_item(r) for r in rows]
+
+    async def get(self, item_id: int) -> OutboxItem | None:
+        row = await self._session.get(OutboxRow, item_id)
+        return None if row is None else _item(row)
+
+    async def mark_sent(
+        self, item_id: int, platform_message_id: str | None, now: datetime
+    ) -> None:
+        row = await self._required(item_id)
+        row.status, row.sent_at = OutboxStatus.SENT.value, now
+        row.platform_message_id, row.last_error = platform_message_id, None
+        await self._session.flush()
+
+    async def retry_later(self, item_id: int, at: datetime, error: str) -> None:
+        row = await self._required(item_id)
+        row.attempts, row.next_attempt_at, row.last_error = row.attempts + 1, at, error
+        await self._session.flush()
+
+    async def mark_failed(self, item_id: int, error: str) -> None:
+        row = await self._required(item_id)
+        row.status, row.attempts = OutboxStatus.FAILED.value, row.attempts + 1
+        row.last_error = error
+        await self._session.flush()
+
+    async def count_failed(self) -> int:
+        return await self._count(OutboxStatus.FAILED.value)
+
+    async def count_pending(self) -> int:
+        return await self._count(PENDING)
+
+    async def set_slot(self, conversation_key: str, slot: str, message_id: str) -> None:
+        stmt = self._insert(MessageSlotRow).values(
+            conversation_key=conversation_key, slot=slot, message_id=message_id,
+            updated_at=self._clock(),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["conversation_key", "slot"],
+            set_={"message_id": stmt.excluded.message_id, "updated_at": stmt.excluded.updated_at},
+        )
+        await self._session.execute(stmt)
+
+    async def get_slot(self, conversation_key: str, slot: str) -> str | None:
+        return await self._session.scalar(
+            select(MessageSlotRow.message_id).where(
+                MessageSlotRow.conversation_key == conversation_key, MessageSlotRow.slot == slot
+            )
+        )
+
+    async def clear_slot(self, conversation_key: str, slot: str) -> None:
+        row = await self._session.get(MessageSlotRow, (conversation_key, slot))
+        if row is not None:
+            await self._session.delete(row)
+            await self._session.flush()
+
+    async def _required(self, item_id: int) -> OutboxRow:
+        row = await self._session.get(OutboxRow, item_id)
+        if row is None:
+            raise LookupError(f"no outbox item {item_id}")
+        return row
+
+    async def _count(self, status: str) -> int:
+        n = await self._session.scalar(
+            select(func.count()).select_from(OutboxRow).where(OutboxRow.status == status)
+        )
+        return int(n or 0)
+
+
+def _item(r: OutboxRow) -> OutboxItem:
+    return OutboxItem(
+        id=r.id, kind=r.kind, payload=dict(r.payload), conversation_key=r.conversation_key,
+        interview_id=r.interview_id, attempts=r.attempts, next_attempt_at=r.next_attempt_at,
+        created_at=r.created_at, status=OutboxStatus(r.status),
+        platform_message_id=r.platform_message_id, last_error=r.last_error,
+    )
