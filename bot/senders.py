@@ -23,15 +23,13 @@ class MessageSender:
         return channel
 
     async def send(self, item: OutboxItem) -> str | None:
-        """Send; a message with a status slot edits the slot's message in place if any."""
+        """Send; a message with a status slot is remembered so later edits can find it.
+
+        A new countdown is always a new message (it must notify the candidate); editing the
+        old one in place would change history above newer messages.
+        """
         to, rendered = payload_to_rendered(item.payload)
         channel = self._channel(to.platform)
-        if rendered.status_slot:
-            async with self.db.unit_of_work() as uow:
-                existing = await uow.outbox.get_slot(to.key, rendered.status_slot)
-            if existing is not None:
-                await channel.edit(to, existing, rendered)
-                return existing
         sent = await channel.send(to, rendered)
         if rendered.status_slot:
             async with self.db.unit_of_work() as uow:

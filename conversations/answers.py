@@ -11,6 +11,7 @@ from conversations.state import InterviewState, KeptAnswer
 from conversations.validation import recorded_seconds
 
 TEXT_KIND = "text"
+SPOKEN_KINDS = frozenset({"voice", "audio", "video", "video_note"})  # what Transcribe takes
 
 
 def _next_part_id(st: InterviewState) -> tuple[str, InterviewState]:
@@ -86,13 +87,9 @@ def keep_attempt(ctx: Ctx, st: InterviewState) -> tuple[InterviewState, tuple[Ef
         return replace(st, parts=()), tuple(effects)
     effects.extend(
         Transcribe(interview_id=st.interview_id, part_id=p.part_id)
-        for p in stored.parts if p.kind != TEXT_KIND
+        for p in stored.parts if p.kind in SPOKEN_KINDS
     )
     kept = KeptAnswer(question_id=question_of(st, ctx.kit).id, attempt_no=st.attempt_no,
                       duration_s=recorded_seconds(stored.parts),
                       late=any(p.late for p in stored.parts))
     return replace(st, parts=(), kept=(*st.kept, kept)), tuple(effects)
-
-
-def kept_reviewable(st: InterviewState) -> bool:
-    return bool(st.kept)

@@ -35,8 +35,12 @@ def consent_messages(ctx: Ctx) -> list[Message]:
         button(ctx, "button.consent_yes", Action.CONSENT_YES),
         button(ctx, "button.consent_no", Action.CONSENT_NO),
     )
-    ask = msg("consent.ask", buttons=buttons, verbatim=kit.consent or None,
-              title=kit.title, retention_days=kit.retention_days)
+    # The kit's own consent wording replaces the default one rather than repeating it.
+    if kit.consent:
+        ask = msg("consent.ask_kit", buttons=buttons, verbatim=kit.consent)
+    else:
+        ask = msg("consent.ask", buttons=buttons, title=kit.title,
+                  retention_days=kit.retention_days)
     if not kit.intro:
         return [ask]
     return [msg("intro.show", verbatim=kit.intro), ask]

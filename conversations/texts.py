@@ -11,7 +11,8 @@ Rendering rules (`Catalog.render`):
   `{verbatim}`; a sentence without that placeholder gets the verbatim text in front of it,
   separated by a blank line; an empty sentence renders the verbatim text alone;
 - a param named `formats` holds comma-separated `AnswerFormat` codes and is rendered through
-  the `format.<code>` entries ("voice,text" -> "a voice message, text");
+  the `format.<code>` entries, joined by `format.or` ("voice,text" -> "a voice message or
+  text");
 - button labels are catalog entries too (`Button.label_id`, `Button.label_params`).
 A missing id raises `UnknownTextId`, a missing parameter `MissingParam`: fail loudly.
 """
@@ -102,4 +103,6 @@ class Catalog:
 
     def _formats(self, codes: str) -> str:
         names = [self.text(f"format.{code.strip()}") for code in codes.split(",") if code.strip()]
-        return ", ".join(names)
+        if len(names) < 2:
+            return "".join(names)
+        return self.text("format.or").format(first=", ".join(names[:-1]), last=names[-1])

@@ -26,7 +26,7 @@ import numpy as np
 OUT_DIR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "media"
 
 VOICE = "en-us"
-WORDS_PER_MINUTE = 150
+WORDS_PER_MINUTE = 140
 SENTENCE_GAP_S = 0.3
 OUT_RATE = 48_000
 SIDE = 384  # Telegram video notes are square
@@ -36,17 +36,16 @@ FPS = 15
 # text disagree on spelling, not on what was said.
 VOICE_SENTENCES = (
     "Hello, my name is Anna.",
-    "I have worked as a software engineer for many years.",
+    "I am a software engineer and I have done this work for many years.",
     "I enjoy solving hard problems with a friendly team.",
 )
 VIDEO_NOTE_SENTENCES = (
     "Thank you for the question.",
     "In my last job I was the leader of a small team.",
     "We built a mobile app for a food delivery company.",
-    "We finished the work on time.",
 )
 VIDEO_NOTE_PART2_SENTENCES = (
-    "After the launch we kept improving the app every week.",
+    "After we launched the app, we kept improving it every week.",
     "Our users were very happy with the results.",
 )
 ANSWER_SENTENCES = (

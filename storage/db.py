@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import StaticPool
 
 from storage.repositories import (
     AnswerRepository,
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+_READ_ONLY = "interview_bot_read_only"
 
 
 class UnitOfWork:
@@ -93,6 +95,9 @@ class Database:
         self.engine = engine
         self.clock = clock
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        self._read_sessions = async_sessionmaker(
+            engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
+        )
 
     @classmethod
     def from_url(
@@ -107,7 +112,9 @@ class Database:
             parsed = parsed.set(drivername="sqlite+aiosqlite")
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            engine = create_async_engine(parsed, echo=echo)
+                engine = create_async_engine(parsed, echo=echo)
+            else:  # one shared connection, or every session would see its own empty database
+                engine = create_async_engine(parsed, echo=echo, poolclass=StaticPool)
             _sqlite_pragmas_and_transactions(engine)
         elif backend == "postgresql":
             parsed = parsed.set(drivername="postgresql+asyncpg")
@@ -120,8 +127,13 @@ class Database:
     def backend(self) -> str:
         return self.engine.dialect.name
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions(), self.clock)
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+        """A transaction. On SQLite a writing unit of work takes the write lock when it
+        starts (BEGIN IMMEDIATE), so never open one inside another: the inner one would wait
+        `busy_timeout` and fail. `read_only=True` starts a plain deferred transaction (use it
+        for lookups that write nothing); on PostgreSQL the flag changes nothing."""
+        sessions = self._read_sessions if read_only else self._sessions
+        return UnitOfWork(sessions(), self.clock)
 
     async def migrate(self, revision: str = "head") -> None:
         """Alembic `upgrade` to `revision` (the app calls this on start)."""
@@ -173,4 +185,5 @@ def _sqlite_pragmas_and_transactions(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(_READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

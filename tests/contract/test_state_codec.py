@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import get_type_hints
 from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, get_type_hints
 
 import pytest
 
@@ -50,10 +50,10 @@ def full_state() -> InterviewState:
     return replace(state, **_fill_new_fields(state))
 
 
-def _fill_new_fields(state: InterviewState) -> dict[str, object]:
+def _fill_new_fields(state: InterviewState) -> dict[str, Any]:
     default = InterviewState(interview_id="", campaign_id="", kit_version_id="", invite_token="")
     hints = get_type_hints(InterviewState)
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     for f in fields(InterviewState):
         value = getattr(state, f.name)
         if value != getattr(default, f.name):

@@ -64,7 +64,7 @@ PENDING = [part(1, stored=False)]
 
 ROWS = [
     Row("open invite binds it", make_state(P.INVITED, candidate=None, deadline_at=None),
-        started, P.CONSENT, ["intro.show", "consent.ask"], {BindInvite: 1},
+        started, P.CONSENT, ["intro.show", "consent.ask_kit"], {BindInvite: 1},
         lambda st: st.candidate == ME and st.deadline_at == T0 + timedelta(hours=72)),
     Row("consent yes schedules reminders and deadline", make_state(P.CONSENT),
         lambda: press(Action.CONSENT_YES), P.INSTRUCTIONS, ["instructions.show"],
@@ -202,3 +202,14 @@ def replace_kit(**changes: Any) -> Any:
     from dataclasses import replace
 
     return replace(KIT, **changes)
+
+
+def test_kit_without_consent_text_gets_the_default_consent_question() -> None:
+    from dataclasses import replace
+
+    from conversations.engine import decide
+    from tests.unit.engine_script import KIT, T0, make_state, started, text_ids
+
+    kit = replace(KIT, consent="", intro="")
+    decision = decide(make_state(Phase.INVITED), started(), T0, kit)
+    assert text_ids(decision) == ["consent.ask"]

@@ -118,6 +118,14 @@ def test_english_only_is_guessed_from_the_name_before_loading() -> None:
     assert WhisperTranscriber().english_only  # the bundled tiny.en, from its vocabulary
 
 
+def test_bundled_model_is_the_default_and_answers_to_its_name() -> None:
+    default, by_name = WhisperTranscriber(), WhisperTranscriber("tiny.en")
+
+    assert default.model_source == by_name.model_source
+    assert Path(default.model_source).is_dir()
+    assert default.model_name == by_name.model_name == "tiny.en"
+
+
 def test_empty_model_output_is_no_speech() -> None:
     whisper = WhisperTranscriber()
 
@@ -125,7 +133,7 @@ def test_empty_model_output_is_no_speech() -> None:
         blank = SimpleNamespace(start=0.0, end=1.0, text="  ")
         return iter([blank]), SimpleNamespace(language="en")
 
-    whisper._model = SimpleNamespace(transcribe=transcribe)  # type: ignore[assignment]
+    whisper._model = SimpleNamespace(transcribe=transcribe)
 
     with pytest.raises(TranscriptionFailed) as caught:
         whisper.transcribe(MEDIA / "voice.ogg", "en")

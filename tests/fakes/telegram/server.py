@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import email.message
+import email.parser
 import io
 import json
 import math
 import random
 import re
-import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -546,6 +547,7 @@ class FakeTelegram:
         self.webhook_max_connections = 40
         self.allowed_updates: list[str] | None = None
         self.last_webhook_error: tuple[int, str] | None = None
+        self.webhook_reply_errors: list[str] = []
 
         self._pending: list[_Pending] = []
         self._next_update_id = 100_000_001
@@ -591,16 +593,13 @@ class FakeTelegram:
         app = web.Application(client_max_size=100 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
-        self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
+        self._runner = web.AppRunner(
+            app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
+        )
         await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self._port))
-        sock.listen(128)
-        sock.setblocking(False)
-        self._port = sock.getsockname()[1]
-        site = web.SockSite(self._runner, sock, shutdown_timeout=1.0)
+        site = web.TCPSite(self._runner, self.host, self._port)
         await site.start()
+        self._port = int(self._runner.addresses[0][1])
         self._session = aiohttp.ClientSession()
         return self
 
@@ -968,6 +967,7 @@ class FakeTelegram:
             via=via,
         )
         self.calls.append(call)
+        self._notify()
         try:
             fault = self._take_fault(method)
             if fault is not None and fault.status == "timeout":
@@ -1095,7 +1095,10 @@ class FakeTelegram:
             ) as resp:
                 body = await resp.read()
                 if 200 <= resp.status < 300 and body:
-                    await self._webhook_reply(resp.headers.get("Content-Type", ""), body)
+                    try:
+                        await self._webhook_reply(resp.headers.get("Content-Type", ""), body)
+                    except Exception as exc:  # a broken reply must not kill delivery
+                        self.webhook_reply_errors.append(repr(exc))
                 return resp.status, None
         except (aiohttp.ClientError, TimeoutError) as exc:
             return None, f"Connection failed: {type(exc).__name__}: {exc}"
@@ -1110,21 +1113,21 @@ class FakeTelegram:
                 if isinstance(parsed, dict):
                     values = parsed
         elif content_type.startswith("multipart/form-data"):
-            reader = aiohttp.MultipartReader(
-                {"Content-Type": content_type},
-                _BytesStream(body),  # type: ignore[arg-type]
-            )
-            while True:
-                part = await reader.next()
-                if part is None:
-                    break
-                if not isinstance(part, aiohttp.BodyPartReader) or part.name is None:
+            envelope = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+            parsed_mail = email.parser.BytesParser().parsebytes(envelope)
+            for part in parsed_mail.get_payload() if parsed_mail.is_multipart() else []:
+                if not isinstance(part, email.message.Message):
                     continue
-                data = await part.read()
-                if part.filename:
-                    files[part.name] = (bytes(data), part.filename)
+                name = part.get_param("name", header="content-disposition")
+                if not isinstance(name, str):
+                    continue
+                payload = part.get_payload(decode=True)
+                data = payload if isinstance(payload, bytes) else b""
+                filename = part.get_filename()
+                if filename:
+                    files[name] = (data, filename)
                 else:
-                    values[part.name] = bytes(data).decode("utf-8")
+                    values[name] = data.decode("utf-8")
         method = values.pop("method", None)
         if isinstance(method, str) and method:
             await self._dispatch(method, _Params(values, files), via="webhook_response")
@@ -1559,32 +1562,6 @@ class FakeTelegram:
 
     async def _m_sendAnimation(self, p: _Params) -> Any:
         return await self._send_media(p, "animation")
-
-
-class _BytesStream:
-    """Minimal StreamReader stand-in for aiohttp.MultipartReader over an in-memory body."""
-
-    def __init__(self, data: bytes) -> None:
-        self._buf = io.BytesIO(data)
-
-    async def readline(self) -> bytes:
-        return self._buf.readline()
-
-    async def read(self, n: int = -1) -> bytes:
-        return self._buf.read(n)
-
-    async def readany(self) -> bytes:
-        return self._buf.read()
-
-    async def readexactly(self, n: int) -> bytes:
-        return self._buf.read(n)
-
-    def at_eof(self) -> bool:
-        pos = self._buf.tell()
-        return pos >= len(self._buf.getbuffer())
-
-    def unread_data(self, data: bytes) -> None:
-        self._buf.seek(self._buf.tell() - len(data))
 
 
 def _too_many(retry_after: int) -> TelegramAPIError:

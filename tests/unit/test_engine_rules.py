@@ -1,0 +1,193 @@
+"""Rules that span several events: late answers, expiry, auto-keep, pause after an answer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from conversations.buttons import Action, ButtonPayload
+from conversations.effects import (
+    Cancel,
+    FetchMedia,
+    Notify,
+    SaveAnswer,
+    Send,
+    SubmitForReview,
+    Transcribe,
+)
+from conversations.engine import decide
+from conversations.events import TimerKind
+from conversations.state import KeptAnswer, Phase
+from tests.unit.engine_script import (
+    IID,
+    KIT,
+    T0,
+    Script,
+    command,
+    fetch_failed,
+    make_state,
+    media,
+    of_type,
+    part,
+    press,
+    started,
+    stored,
+    text_ids,
+    timer,
+)
+
+P = Phase
+LATE = T0 + timedelta(hours=73)
+
+
+def test_late_answer_accepted_and_flagged() -> None:
+    state = make_state(P.ANSWERING, answer_ends_at=LATE + timedelta(minutes=2))
+    decision = decide(state, media(), LATE, KIT)
+    assert decision.state is not None
+    assert decision.state.parts[0].late and "late" in decision.state.flags
+    decision = decide(decision.state, stored(f"{IID}-1"), LATE, KIT)
+    assert decision.state is not None
+    decision = decide(decision.state, press(Action.DONE, "0.0"), LATE, KIT)
+    assert decision.state is not None
+    decision = decide(decision.state, press(Action.KEEP, "0.0"), LATE, KIT)
+    (save,) = of_type(decision, SaveAnswer)
+    assert save.kept and save.late
+    assert decision.state is not None and decision.state.kept[0].late
+
+
+def test_expiry_submits_kept_answers_as_partial() -> None:
+    kept = (KeptAnswer(question_id="q1", attempt_no=0, duration_s=30, late=False),)
+    state = make_state(P.PRESENTED, question_index=1, kept=kept)
+    decision = decide(state, timer(TimerKind.DEADLINE), T0, KIT)
+    assert decision.state is not None and decision.state.phase is P.EXPIRED
+    assert "partial" in decision.state.flags
+    assert of_type(decision, SubmitForReview) == [SubmitForReview(IID, partial=True)]
+    assert {c.timer for c in of_type(decision, Cancel)} >= {TimerKind.REMINDER,
+                                                             TimerKind.ANSWER_END}
+    assert [n.what for n in of_type(decision, Notify)] == ["expired"]
+    assert text_ids(decision) == ["expired.partial"]
+
+
+def test_expiry_keeps_an_attempt_in_progress() -> None:
+    state = make_state(P.ANSWERING, parts=(part(1),), next_part_no=2)
+    decision = decide(state, timer(TimerKind.DEADLINE), T0, KIT)
+    (save,) = of_type(decision, SaveAnswer)
+    assert save.kept and not save.late and save.parts == (part(1),)
+    assert of_type(decision, Transcribe) == [Transcribe(IID, f"{IID}-1")]
+    assert of_type(decision, SubmitForReview) == [SubmitForReview(IID, partial=True)]
+
+
+def test_expiry_waits_for_downloads_then_submits() -> None:
+    parts = (part(1), part(2, stored=False), part(3, stored=False))
+    state = make_state(P.ANSWERING, parts=parts, next_part_no=4)
+    decision = decide(state, timer(TimerKind.DEADLINE), T0, KIT)
+    assert of_type(decision, SubmitForReview) == []
+    assert decision.state is not None and decision.state.finish_pending
+    decision = decide(decision.state, fetch_failed(f"{IID}-3"), T0, KIT)
+    assert decision.effects == ()
+    assert decision.state is not None
+    decision = decide(decision.state, stored(f"{IID}-2"), T0, KIT)
+    (save,) = of_type(decision, SaveAnswer)
+    assert [p.part_id for p in save.parts] == [f"{IID}-1", f"{IID}-2"]
+    assert of_type(decision, SubmitForReview) == [SubmitForReview(IID, partial=True)]
+    assert of_type(decision, Send) == []
+
+
+def test_no_retakes_left_keeps_automatically() -> None:
+    state = make_state(P.ANSWERING, attempt_no=1, parts=(part(1),))
+    decision = decide(state, press(Action.DONE, "0.1"), T0, KIT)
+    assert text_ids(decision) == ["answer.kept_last_try", "question.show"]
+    assert decision.state is not None and decision.state.question_index == 1
+
+
+def test_empty_window_can_move_on() -> None:
+    script = Script(state=make_state(P.ANSWERING))
+    script.feed(timer(TimerKind.ANSWER_END, "0.0"))
+    script.expect("answer.times_up", "confirm.empty")
+    script.press(Action.KEEP)
+    script.expect("answer.none_received", "question.show")
+    assert script.st.kept[0].duration_s == 0
+
+
+def test_pause_while_answering_takes_effect_after_the_answer() -> None:
+    script = Script(state=make_state(P.ANSWERING, parts=(part(1),), next_part_no=2))
+    script.feed(command("pause"))
+    script.feed(press(Action.DONE, "0.0"))
+    assert not script.st.paused
+    script.press(Action.KEEP)
+    script.expect("answer.kept", "pause.done")
+    assert script.st.paused and script.st.question_index == 1
+    script.press(Action.RESUME)
+    script.expect("resume.done", "question.show")
+    assert not script.st.paused
+
+
+def test_button_while_paused_resumes_and_acts() -> None:
+    state = make_state(P.PRESENTED, paused=True)
+    decision = decide(state, press(Action.READY, "0.0"), T0, KIT)
+    assert decision.state is not None
+    assert decision.state.phase is P.PREPARING and not decision.state.paused
+
+
+def test_status_keeps_the_pause() -> None:
+    state = make_state(P.PRESENTED, paused=True)
+    decision = decide(state, command("status"), T0, KIT)
+    assert decision.state == state
+
+
+def test_same_person_reopening_resumes() -> None:
+    state = make_state(P.CONFIRMING, parts=(part(1),), paused=True)
+    decision = decide(state, started(), T0, KIT)
+    assert text_ids(decision) == ["resume.done", "confirm.ask"]
+    assert decision.state is not None and not decision.state.paused
+
+
+def test_multi_part_duration_counts_against_the_limit() -> None:
+    script = Script(state=make_state(P.ANSWERING, question_index=0))
+    script.feed(media(duration=60))
+    script.store_all()
+    script.feed(media(duration=60))
+    script.store_all()
+    script.feed(media(duration=13))  # 133 s > 120 s + 10 % grace
+    script.expect("answer.too_long")
+    assert len(script.st.parts) == 2
+    script.feed(media(duration=12))  # 132 s: within the grace
+    assert len(of_type(script.last, FetchMedia)) == 1
+
+
+def test_buttons_name_the_attempt() -> None:
+    state = make_state(P.CONFIRMING, question_index=1, attempt_no=0, parts=(part(1),))
+    decision = decide(state, press(Action.RETAKE, "1.0"), T0, KIT)
+    (send,) = of_type(decision, Send)
+    (ready,) = send.message.buttons
+    assert ButtonPayload.unpack(ready.payload) == ButtonPayload(Action.READY, IID, "1.1")
+
+
+def test_practice_answer_is_never_reviewed() -> None:
+    script = Script(state=make_state(P.PRESENTED, question_index=-1))
+    script.press(Action.READY)
+    script.press(Action.START_NOW)
+    script.feed(media(duration=20))
+    script.store_all()
+    script.press(Action.DONE)
+    script.press(Action.KEEP)
+    saves = [e for e in script.log if isinstance(e, SaveAnswer)]
+    assert saves and all(s.practice for s in saves)
+    assert not [e for e in script.log if isinstance(e, Transcribe | SubmitForReview)]
+    assert script.st.kept == () and script.st.question_index == 0
+
+
+def test_withdraw_then_final_status() -> None:
+    script = Script(state=make_state(P.PREPARING))
+    script.feed(command("withdraw"))
+    script.press(Action.WITHDRAW_CONFIRM)
+    assert script.st.phase is P.WITHDRAWN
+    assert {c.timer for c in of_type(script.last, Cancel)} == set(TimerKind)
+    script.feed(command("status"))
+    script.expect("final.withdrawn")
+
+
+def test_decline_keeps_nothing() -> None:
+    state = make_state(P.CONSENT, candidate_name="Ann")
+    decision = decide(state, press(Action.CONSENT_NO), T0, KIT)
+    assert decision.state == replace(state, phase=P.DECLINED, candidate_name=None)
