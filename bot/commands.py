@@ -8,10 +8,6 @@ import json
 import re
 from pathlib import Path
 
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-
 from config.kit import Kit
 from config.settings import Settings
 from storage.db import Database
@@ -89,6 +85,11 @@ async def telegram_username(settings: Settings) -> str | None:
         return settings.telegram_bot_username
     if settings.telegram_bot_token is None:
         return None
+    # aiogram takes ~3 s to import (pydantic models): only pay for it when needed.
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     bot = Bot(settings.telegram_bot_token.get_secret_value(), session=session)
     try:

@@ -70,7 +70,7 @@ class OutboxDispatcher:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while loop.time() < deadline:
-            async with self.db.unit_of_work() as uow:
+            async with self.db.unit_of_work(read_only=True) as uow:
                 pending = await uow.outbox.count_pending()
             if pending == 0 and not self._in_flight:
                 return True
@@ -94,7 +94,7 @@ class OutboxDispatcher:
     async def _dispatch_eligible(self) -> float:
         """Start the first pending item of every idle conversation; seconds to the next due."""
         now = self.clock()
-        async with self.db.unit_of_work() as uow:
+        async with self.db.unit_of_work(read_only=True) as uow:
             items = await uow.outbox.due(now + FAR_FUTURE, 1000)
         self.metrics.outbox_pending.set(len(items))
         wait = IDLE_POLL_SECONDS

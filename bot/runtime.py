@@ -79,9 +79,9 @@ class Runtime:
                 self.metrics.events_duplicate.labels(event.conversation.platform).inc()
                 log.info("duplicate event_id=%s skipped", event.event_id)
                 return None
-            if isinstance(event, TimerFired):
-                # Marked in the same transaction as its handling: fired exactly once.
-                await uow.timers.mark_fired(event.interview_id, event.kind.value, event.timer_key)
+            if isinstance(event, TimerFired) and not await self._mark_fired(uow, event):
+                log.info("timer event %s is stale (cancelled or moved); skipped", event.event_id)
+                return None
             state = await self._load_state(uow, event)
             kit = await self._kit(uow, state) if state is not None else None
             decision = decide(state, event, self.clock(), kit)
@@ -90,6 +90,13 @@ class Runtime:
         self.after_commit(after)
         final = decision.state or state
         return final.interview_id if final is not None else "-"
+
+    @staticmethod
+    async def _mark_fired(uow: UnitOfWork, event: TimerFired) -> bool:
+        """In the same transaction as the handling, so a timer fires exactly once."""
+        return await uow.timers.mark_fired(
+            event.interview_id, event.kind.value, event.timer_key, due_at=event.due_at
+        )
 
     async def _persist(
         self, uow: UnitOfWork, before: InterviewState | None, decision: Decision
@@ -124,7 +131,7 @@ class Runtime:
     async def _lock_key(self, event: Event) -> str:
         """Timer and transcript events lock the candidate's conversation too."""
         if isinstance(event, TimerFired | TranscriptReady):
-            async with self.db.unit_of_work() as uow:
+            async with self.db.unit_of_work(read_only=True) as uow:
                 state = await uow.interviews.get(event.interview_id)
             if state is not None and state.candidate is not None:
                 return state.candidate.key

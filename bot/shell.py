@@ -77,6 +77,6 @@ async def _converse(service: Service, channel: ShellChannel, interview_id: str) 
 
 
 async def _finished(service: Service, interview_id: str) -> bool:
-    async with service.db.unit_of_work() as uow:
+    async with service.db.unit_of_work(read_only=True) as uow:
         state = await uow.interviews.get(interview_id)
     return state is not None and state.is_final

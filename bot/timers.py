@@ -79,7 +79,7 @@ class TimerService:
 
     async def reconcile(self) -> None:
         """Make the job store match the timers table; overdue timers fire now."""
-        async with self.db.unit_of_work() as uow:
+        async with self.db.unit_of_work(read_only=True) as uow:
             pending = await uow.timers.pending()
         wanted = {job_id(t.interview_id, t.kind, t.key): t for t in pending}
         for job in self.scheduler.get_jobs():
@@ -116,7 +116,7 @@ class TimerService:
 
     async def fire(self, interview_id: str, kind: TimerKind, key: str, due: datetime) -> None:
         assert self.runtime is not None, "TimerService.runtime is wired in bootstrap"
-        async with self.db.unit_of_work() as uow:
+        async with self.db.unit_of_work(read_only=True) as uow:
             state = await uow.interviews.get(interview_id)
         if state is None:
             log.warning("timer %s/%s for unknown interview %s", kind, key, interview_id)

@@ -107,7 +107,7 @@ class TranscriptionWorker:
                 log.exception("transcription of part %s crashed; it stays queued", part_id)
 
     async def _transcribe_one(self, part_id: str) -> None:
-        async with self.db.unit_of_work() as uow:
+        async with self.db.unit_of_work(read_only=True) as uow:
             part = await uow.answers.part(part_id)
             record = await uow.transcripts.get(part_id)
             state = await uow.interviews.get(record.interview_id) if record else None

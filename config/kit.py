@@ -110,7 +110,7 @@ class Kit:
     intro: str = ""
     consent: str = ""
     closing: dict[str, str] = field(default_factory=dict)  # decision -> text (advance/reject/hold)
-    deadline_hours: int = 72
+    deadline_hours: float = 72  # from opening the invite; a kit may give `deadline: 90m`
     reminders_seconds: tuple[int, ...] = (24 * 3600, 2 * 3600)  # before the deadline
     quiet_hours: QuietHours | None = QuietHours(22 * 60, 8 * 60)
     late_answers: LatePolicy = LatePolicy.ACCEPT

@@ -128,7 +128,7 @@ def kit_from_dict(d: dict[str, Any]) -> Kit:
             intro=str(d.get("intro", base.intro)),
             consent=str(d.get("consent", base.consent)),
             closing={str(k): str(v) for k, v in d.get("closing", {}).items()},
-            deadline_hours=int(d.get("deadline_hours", base.deadline_hours)),
+            deadline_hours=_hours(d.get("deadline_hours", base.deadline_hours)),
             reminders_seconds=tuple(
                 int(s) for s in d.get("reminders_seconds", base.reminders_seconds)
             ),
@@ -142,3 +142,9 @@ def kit_from_dict(d: dict[str, Any]) -> Kit:
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"malformed kit data: {exc!r}") from exc
+
+
+def _hours(value: object) -> float:
+    """Whole hours stay ints so a round trip gives back the same JSON."""
+    hours = float(value)  # type: ignore[arg-type]
+    return int(hours) if hours.is_integer() else hours

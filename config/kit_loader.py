@@ -72,6 +72,7 @@ TOP_KEYS = (
     "consent",
     "closing",
     "deadline_hours",
+    "deadline",
     "reminders",
     "quiet_hours",
     "late_answers",
@@ -309,8 +310,8 @@ class _Parser:
         consent = self.text(doc, "consent", where)
         language = self.language(doc)
         closing = self.closing(doc)
-        deadline = self.integer(doc, "deadline_hours", where, *DEADLINE_HOURS_RANGE, " hours")
-        deadline_ok = "deadline_hours" not in doc or deadline is not None
+        deadline = self.deadline(doc, where)
+        deadline_ok = deadline is not None or not {"deadline", "deadline_hours"} & set(doc)
         reminders = self.reminders(doc, deadline if deadline is not None else 72, deadline_ok)
         quiet, quiet_ok = self.quiet_hours(doc)
         late = self.late_answers(doc)
@@ -378,8 +379,28 @@ class _Parser:
                     self.add(_value_pos(m, key), f"{key} in closing must not be empty")
         return texts
 
+    def deadline(self, doc: CommentedMap, where: str) -> float | None:
+        """`deadline_hours: 72`, or `deadline: 90m` (a duration) for short windows."""
+        hours = self.integer(doc, "deadline_hours", where, *DEADLINE_HOURS_RANGE, " hours")
+        if "deadline" not in doc:
+            return hours
+        if "deadline_hours" in doc:
+            self.add(_key_pos(doc, "deadline"), "give either deadline or deadline_hours, not both")
+            return None
+        value = doc["deadline"]
+        seconds = parse_duration(value) if isinstance(value, str) else None
+        lo, hi = 60, DEADLINE_HOURS_RANGE[1] * 3600
+        if seconds is None or not lo <= seconds <= hi:
+            self.add(
+                _value_pos(doc, "deadline"),
+                f'deadline "{value}" must be a duration between 1m and '
+                f"{DEADLINE_HOURS_RANGE[1]}h, such as 48h or 90m",
+            )
+            return None
+        return seconds / 3600
+
     def reminders(
-        self, doc: CommentedMap, deadline_hours: int, deadline_ok: bool
+        self, doc: CommentedMap, deadline_hours: float, deadline_ok: bool
     ) -> tuple[int, ...] | None:
         if "reminders" not in doc:
             return None
@@ -412,7 +433,7 @@ class _Parser:
                 self.add(
                     pos,
                     f'reminder "{item}" must be shorter than the deadline '
-                    f"({deadline_hours}h); reminders are sent before the deadline",
+                    f"({deadline_hours:g}h); reminders are sent before the deadline",
                 )
                 ok = False
             elif seconds in result:

@@ -565,3 +565,35 @@ async def test_expect_message_times_out_with_chat_log(ann: FakeUser) -> None:
     await ann.send_text("hello?")
     with pytest.raises(AssertionError, match=r"(?s)no bot message.*hello\?"):
         await ann.expect_message("never", timeout=0.1)
+
+
+async def test_python_telegram_bot_reads_the_fake_too(fake: FakeTelegram, ann: FakeUser) -> None:
+    """Second, independent reading of the Bot API schema: PTB's Bot against the same fake."""
+    import telegram
+
+    ptb = telegram.Bot(
+        fake.token,
+        base_url=f"{fake.base_url}/bot",
+        base_file_url=f"{fake.base_url}/file/bot",
+    )
+    async with ptb:
+        assert ptb.username == fake.bot_username
+        markup = telegram.InlineKeyboardMarkup(
+            [[telegram.InlineKeyboardButton("Ready", callback_data="a:1:ready")]]
+        )
+        sent = await ptb.send_message(ann.chat_id, "Hi", reply_markup=markup)
+        assert sent.date.year >= 2024 and sent.from_user is not None
+        await ann.press("Ready")
+        # editing the text without reply_markup drops the keyboard, as on Telegram
+        edited = await ptb.edit_message_text("Hi again", ann.chat_id, sent.message_id)
+        assert isinstance(edited, telegram.Message) and edited.edit_date is not None
+        assert edited.reply_markup is None
+        await ann.send_voice(MEDIA / "voice.ogg")
+        updates = await ptb.get_updates(timeout=0)
+        query, voice_msg = updates[0].callback_query, updates[1].message
+        assert query is not None and query.data == "a:1:ready"
+        assert voice_msg is not None and voice_msg.voice is not None
+        file = await ptb.get_file(voice_msg.voice.file_id)
+        data = await file.download_as_bytearray()
+        assert bytes(data) == (MEDIA / "voice.ogg").read_bytes()
+        assert await ptb.answer_callback_query(query.id)

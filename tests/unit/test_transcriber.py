@@ -139,3 +139,19 @@ def test_empty_model_output_is_no_speech() -> None:
         whisper.transcribe(MEDIA / "voice.ogg", "en")
 
     assert caught.value.reason is FailureReason.NO_SPEECH
+
+
+@pytest.mark.parametrize(
+    ("reference", "hypothesis", "wer"),
+    [
+        ("Hello, World!", "hello world", 0.0),
+        ("I don't know.", "i don’t know", 0.0),
+        ("the cat sat", "the cat sat down", 1 / 3),
+        ("the cat sat", "the sat", 1 / 3),
+        ("the cat sat", "a dog sat", 2 / 3),
+        ("", "", 0.0),
+        ("", "noise", 1.0),
+    ],
+)
+def test_word_error_rate(reference: str, hypothesis: str, wer: float) -> None:
+    assert word_error_rate(reference, hypothesis) == pytest.approx(wer)
