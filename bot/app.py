@@ -148,11 +148,17 @@ class Service:
         await self.timers.stop()
         await self.db.dispose()
 
-    def health(self) -> dict[str, object]:
+    async def health(self) -> dict[str, object]:
+        # Timer counts come from our table: touching the job store from this loop could
+        # wait on the scheduler thread's lock (see TimerService).
+        async with self.db.unit_of_work(read_only=True) as uow:
+            timers = len(await uow.timers.pending())
+            outbox = await uow.outbox.count_pending()
         return {
             "platforms": sorted(self.channels),
             "scheduler": self.timers.scheduler.running,
-            "timers": len(self.timers.scheduler.get_jobs()),
+            "timers_pending": timers,
+            "outbox_pending": outbox,
         }
 
 

@@ -8,10 +8,13 @@ while the service was down fires once, now. Exactly-once is guaranteed by the ev
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -24,6 +27,7 @@ from conversations.events import ConversationRef, TimerFired, TimerKind
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # APScheduler stores a reference to a module-level function and its arguments; the function
 # finds the live service here. One service per process, set in `TimerService.start`.
@@ -31,11 +35,13 @@ _ACTIVE: dict[str, TimerService] = {}
 
 
 async def fire_timer(interview_id: str, kind: str, key: str, due_iso: str) -> None:
+    """Runs on the scheduler's loop; the event is handled on the service's main loop."""
     service = _ACTIVE.get("service")
-    if service is None:
+    if service is None or service.main_loop is None:
         log.error("timer %s/%s/%s fired with no service running", interview_id, kind, key)
         return
-    await service.fire(interview_id, TimerKind(kind), key, datetime.fromisoformat(due_iso))
+    firing = service.fire(interview_id, TimerKind(kind), key, datetime.fromisoformat(due_iso))
+    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(firing, service.main_loop))
 
 
 def sync_jobstore_url(database_url: str) -> str:
@@ -51,49 +57,88 @@ def job_id(interview_id: str, kind: str, key: str) -> str:
 
 @dataclass
 class TimerService:
+    """APScheduler on its own thread and event loop.
+
+    The SQLAlchemy job store is synchronous. On the main loop, a job-store write waiting for
+    SQLite's write lock would block the very loop that must finish the transaction holding
+    it (a deadlock until the busy timeout). On its own thread it just waits its turn; jobs
+    hop back to the main loop to be handled.
+    """
+
     db: Database
     database_url: str
     clock: Clock
     runtime: Runtime | None = None
     scheduler: AsyncIOScheduler = field(init=False)
+    _loop: asyncio.AbstractEventLoop = field(init=False)
+    _thread: threading.Thread = field(init=False)
+    main_loop: asyncio.AbstractEventLoop | None = None
 
     def __post_init__(self) -> None:
         store = SQLAlchemyJobStore(
-            url=sync_jobstore_url(self.database_url), tablename="apscheduler_jobs"
+            url=sync_jobstore_url(self.database_url), tablename="apscheduler_jobs",
+            engine_options=_engine_options(self.database_url),
+        )
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="scheduler", daemon=True
         )
         self.scheduler = AsyncIOScheduler(
             jobstores={"default": store},
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             timezone="UTC",
+            event_loop=self._loop,
         )
 
+    async def _on_scheduler_thread(self, work: Callable[[], T]) -> T:
+        async def run() -> T:
+            return work()
+
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), self._loop))
+
     async def start(self) -> None:
+        self.main_loop = asyncio.get_running_loop()
         _ACTIVE["service"] = self
-        self.scheduler.start()
+        self._thread.start()
+        await self._on_scheduler_thread(self.scheduler.start)
         await self.reconcile()
 
     async def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        if self._thread.is_alive():
+            if self.scheduler.running:
+                await self._on_scheduler_thread(lambda: self.scheduler.shutdown(wait=False))
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            await asyncio.to_thread(self._thread.join, 10)
         _ACTIVE.pop("service", None)
 
     async def reconcile(self) -> None:
         """Make the job store match the timers table; overdue timers fire now."""
         async with self.db.unit_of_work(read_only=True) as uow:
             pending = await uow.timers.pending()
-        wanted = {job_id(t.interview_id, t.kind, t.key): t for t in pending}
-        for job in self.scheduler.get_jobs():
-            if job.id not in wanted:
-                job.remove()
-        for t in pending:
-            self._add(t.interview_id, t.kind, t.key, t.due_at)
+        wanted = {job_id(t.interview_id, t.kind, t.key) for t in pending}
+
+        def sync_jobs() -> None:
+            for job in self.scheduler.get_jobs():
+                if job.id not in wanted:
+                    job.remove()
+            for t in pending:
+                self._add(t.interview_id, t.kind, t.key, t.due_at)
+
+        await self._on_scheduler_thread(sync_jobs)
         log.info("timers reconciled: %d pending", len(pending))
 
     def apply(self, schedules: list[Schedule], cancels: list[Cancel]) -> None:
-        for c in cancels:
-            self._cancel(c)
-        for s in schedules:
-            self._add(s.interview_id, s.timer.value, s.key, s.at)
+        """Called after commit; the job store is updated on the scheduler thread."""
+        if not schedules and not cancels:
+            return
+
+        def sync_jobs() -> None:
+            for c in cancels:
+                self._cancel(c)
+            for s in schedules:
+                self._add(s.interview_id, s.timer.value, s.key, s.at)
+
+        self._loop.call_soon_threadsafe(_logged(sync_jobs))
 
     def _add(self, interview_id: str, kind: str, key: str, due: datetime) -> None:
         run_at = max(due, self.clock())
@@ -107,11 +152,10 @@ class TimerService:
         )
 
     def _cancel(self, c: Cancel) -> None:
-        prefix = job_id(c.interview_id, c.timer.value, c.key) if c.key else (
-            f"{c.interview_id}:{c.timer.value}:"
-        )
+        prefix = f"{c.interview_id}:{c.timer.value}:"
+        exact = job_id(c.interview_id, c.timer.value, c.key)
         for job in self.scheduler.get_jobs():
-            if job.id == prefix or (not c.key and job.id.startswith(prefix)):
+            if job.id == exact or (not c.key and job.id.startswith(prefix)):
                 job.remove()
 
     async def fire(self, interview_id: str, kind: TimerKind, key: str, due: datetime) -> None:
@@ -124,6 +168,23 @@ class TimerService:
         conversation = state.candidate or ConversationRef("none", interview_id, interview_id)
         await self.runtime.handle(_timer_event(interview_id, kind, key, due, conversation,
                                                self.clock()))
+
+
+def _engine_options(database_url: str) -> dict[str, Any]:
+    # Wait for SQLite's write lock instead of failing after pysqlite's 5 s default.
+    if make_url(database_url).get_backend_name() == "sqlite":
+        return {"connect_args": {"timeout": 60}}
+    return {}
+
+
+def _logged(work: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            work()
+        except Exception:
+            log.exception("updating scheduler jobs failed; the timers table still has them")
+
+    return run
 
 
 def _timer_event(
@@ -140,6 +201,3 @@ def _timer_event(
         timer_key=key,
     )
 
-
-def describe_jobs(service: TimerService) -> list[dict[str, Any]]:
-    return [{"id": j.id, "next_run_time": j.next_run_time} for j in service.scheduler.get_jobs()]

@@ -14,14 +14,14 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def build_app(
     metrics: Metrics,
-    health: Callable[[], dict[str, object]],
+    health: Callable[[], Awaitable[dict[str, object]]],
     routes: dict[str, Handler],
 ) -> web.Application:
     """`routes` maps a POST path (`/telegram/webhook`, `/slack/events`…) to its handler."""
     app = web.Application(client_max_size=1024 * 1024)
 
     async def healthz(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", **health()})
+        return web.json_response({"status": "ok", **(await health())})
 
     async def metrics_view(_request: web.Request) -> web.Response:
         body = generate_latest(metrics.registry)

@@ -4,6 +4,8 @@
 """
 
 from bot.transcription.errors import FailureReason, MediaUndecodable, TranscriptionFailed
+from bot.transcription.joined import joined_transcript
+from bot.transcription.languages import warn_unsupported_languages
 from bot.transcription.port import Segment, Transcriber, Transcript
 from bot.transcription.probe import MediaInfo, probe_media
 from bot.transcription.wer import word_error_rate
@@ -16,6 +18,8 @@ __all__ = [
     "Transcriber",
     "Transcript",
     "TranscriptionFailed",
+    "joined_transcript",
     "probe_media",
+    "warn_unsupported_languages",
     "word_error_rate",
 ]

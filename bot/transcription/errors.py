@@ -11,6 +11,8 @@ class FailureReason(StrEnum):
     NO_AUDIO_TRACK = "no audio track"
     UNDECODABLE = "could not decode the file"
     NO_SPEECH = "no speech detected"
+    FILE_MISSING = "file missing"  # the stored answer file is gone (erased, lost): our side
+    ENGINE_ERROR = "transcription error"  # the engine itself failed: a bug, see the logs
 
 
 class TranscriptionFailed(Exception):

@@ -33,6 +33,11 @@ class Transcript:
 
 
 class Transcriber(Protocol):
+    def load(self) -> object:
+        """Get ready (load the model); blocking, idempotent, thread-safe. Called once on start
+        so that the first answer does not pay for it and a broken model fails loudly."""
+        ...
+
     def transcribe(self, path: Path, language: str | None) -> Transcript:
         """Transcribe a local media file; blocking. ``language`` "auto"/None means detect.
 

@@ -137,6 +137,8 @@ class WhisperTranscriber(Transcriber):
         """Probe first: PyAV raises an opaque IndexError when asked for a missing track."""
         try:
             info = probe_media(path)
+        except (FileNotFoundError, IsADirectoryError) as exc:
+            raise TranscriptionFailed(FailureReason.FILE_MISSING, str(path)) from exc
         except MediaUndecodable as exc:
             raise TranscriptionFailed(FailureReason.UNDECODABLE, exc.reason) from exc
         if not info.has_audio:

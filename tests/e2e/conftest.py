@@ -1,0 +1,42 @@
+"""Fixtures for end-to-end tests: fake Telegram on loopback and the real bot process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import BotProcess, base_env
+from tests.fakes.telegram import FakeTelegram
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def telegram_env(tmp_path: Path, fake_telegram: FakeTelegram) -> dict[str, str]:
+    return base_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=fake_telegram.token,
+        TELEGRAM_API_URL=fake_telegram.base_url,
+    )
+
+
+@pytest.fixture
+async def bot_process(tmp_path: Path) -> AsyncIterator[list[BotProcess]]:
+    """Bot processes started by a test; all are stopped (or killed) at the end."""
+    started: list[BotProcess] = []
+    yield started
+    for proc in started:
+        if proc.proc is not None and proc.proc.returncode is None:
+            await proc.kill()
+
+
+def new_bot(env: dict[str, str], tmp_path: Path, started: list[BotProcess]) -> BotProcess:
+    proc = BotProcess(env=env, log_path=tmp_path / "bot.log")
+    started.append(proc)
+    return proc
