@@ -24,3 +24,12 @@ class ProcessedEventRepository(Repository):
             select(ProcessedEventRow.event_id).where(ProcessedEventRow.event_id == event_id)
         )
         return found is not None
+
+    async def with_prefix(self, prefix: str) -> list[str]:
+        """Processed ids starting with `prefix` (e.g. "timer:<interview>"), for audits."""
+        rows = await self._session.scalars(
+            select(ProcessedEventRow.event_id)
+            .where(ProcessedEventRow.event_id.startswith(prefix, autoescape=True))
+            .order_by(ProcessedEventRow.event_id)
+        )
+        return list(rows)

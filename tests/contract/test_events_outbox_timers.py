@@ -136,3 +136,14 @@ class TestTimerRepository:
             await uow.commit()
         async with db.unit_of_work() as uow:
             assert await uow.timers.mark_fired("i1", TimerKind.DEADLINE) is False
+
+
+async def test_processed_ids_by_prefix(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        for event_id in ("timer:a:prep_end:0.0:t1", "timer:a:deadline::t2", "telegram:1"):
+            assert await uow.events.record(event_id)
+        await uow.commit()
+    async with db.unit_of_work(read_only=True) as uow:
+        assert await uow.events.with_prefix("timer:a:") == [
+            "timer:a:deadline::t2", "timer:a:prep_end:0.0:t1"]
+        assert await uow.events.with_prefix("timer:b") == []
