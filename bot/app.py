@@ -31,6 +31,7 @@ from conversations.messages import Message, RenderedMessage
 from conversations.texts import Catalog
 from storage.blobs import MediaStore
 from storage.db import Database
+from storage.records import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ class Service:
                                clock=clock)
         dispatcher = OutboxDispatcher(
             db=db, clock=clock, metrics=metrics, max_attempts=settings.delivery_max_attempts,
-            handlers={"send": sender.send, "edit": sender.edit, "fetch_media": fetcher.fetch},
+            handlers={"send": sender.send, "edit": sender.edit, "fetch_media": fetcher.fetch,
+                      "review": _no_review_channel},
         )
         timers = TimerService(db=db, database_url=settings.database_url, clock=clock,
                               runtime=runtime)
@@ -160,6 +162,15 @@ class Service:
             "timers_pending": timers,
             "outbox_pending": outbox,
         }
+
+
+async def _no_review_channel(item: OutboxItem) -> str | None:
+    """Without Slack the submission stays in the database (and the audit log) only."""
+    log.warning(
+        "interview %s submitted; no review channel is configured (set SLACK_BOT_TOKEN and "
+        "SLACK_SIGNING_SECRET to post submissions to Slack)", item.interview_id,
+    )
+    return None
 
 
 def build_transcriber(settings: Settings) -> WhisperTranscriber:

@@ -144,7 +144,7 @@ class Decisions:
         headers = {"Content-Type": "application/json", DELIVERY_HEADER: str(item.id)}
         if self.webhook_secret:
             headers[SIGNATURE_HEADER] = sign(self.webhook_secret, body)
-        if self._session is None:
+        if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
         try:
             async with self._session.post(self.webhook_url, data=body, headers=headers) as r:

@@ -69,7 +69,9 @@ class Loaded:
     media: list[dict[str, Any]]  # upload payloads (without channel/thread)
 
 
-async def load_submission(uow: UnitOfWork, interview_id: str) -> Loaded | None:
+async def load_submission(
+    uow: UnitOfWork, interview_id: str, partial: bool = False
+) -> Loaded | None:
     state = await uow.interviews.get(interview_id)
     if state is None:
         return None
@@ -104,7 +106,8 @@ async def load_submission(uow: UnitOfWork, interview_id: str) -> Loaded | None:
         interview_id=interview_id, candidate=state.candidate_name or "Candidate",
         campaign=campaign.title if campaign else kit.title,
         platform=state.candidate.platform if state.candidate else "—",
-        time_taken_s=taken, submitted_at=state.submitted_at, flags=state.flags,
+        time_taken_s=taken, submitted_at=state.submitted_at,
+        flags=state.flags | ({"partial"} if partial else set()),
         retakes_used=state.retakes_used, answers=tuple(answers),
     )
     return Loaded(view=view, kit=kit, media=media)
@@ -139,7 +142,7 @@ class ReviewService:
     clock: Clock
     wake_outbox: Callable[[], None]
     default_channel: str | None
-    _waiting: set[str] = field(default_factory=set)
+    _waiting: dict[str, bool] = field(default_factory=dict)  # interview id -> partial
     _dirty: asyncio.Event = field(default_factory=asyncio.Event)
     _locks: KeyedLocks = field(default_factory=KeyedLocks)
     _runner: asyncio.Task[None] | None = None
@@ -180,9 +183,12 @@ class ReviewService:
             return
         async with self.db.unit_of_work() as uow:
             for iid in ready:
-                await uow.outbox.add("review", {"interview_id": iid}, lane(iid), iid)
+                partial = self._waiting.get(iid, False)
+                await uow.outbox.add("review", {"interview_id": iid, "partial": partial},
+                                     lane(iid), iid)
             await uow.commit()
-        self._waiting.difference_update(ready)
+        for iid in ready:
+            self._waiting.pop(iid, None)
         log.info("review: transcripts ready for %s; posting", ", ".join(ready))
         self.wake_outbox()
 
@@ -190,20 +196,21 @@ class ReviewService:
 
     async def post(self, item: OutboxItem) -> str | None:
         iid = str(item.payload["interview_id"])
-        self._waiting.add(iid)  # before the check: a transcript finishing now still wakes us
+        partial = bool(item.payload.get("partial")) or self._waiting.get(iid, False)
+        self._waiting[iid] = partial  # before the check: a transcript finishing now wakes us
         async with self._locks.hold(iid):
             async with self.db.unit_of_work(read_only=True) as uow:
                 existing = await uow.reviews.post_for(iid)
                 done = existing is None and await uow.transcripts.all_done(iid)
-                loaded = await load_submission(uow, iid) if done else None
+                loaded = await load_submission(uow, iid, partial) if done else None
                 progress = await review_progress(uow, iid, loaded.kit) if loaded else None
             if existing is not None:
-                self._waiting.discard(iid)
+                self._waiting.pop(iid, None)
                 return existing.ts
             if not done:
-                await self._wait_again(iid, int(item.payload.get("waits", 0)))
+                await self._wait_again(iid, item.payload)
                 return None
-            self._waiting.discard(iid)
+            self._waiting.pop(iid, None)
             if loaded is None or progress is None:
                 raise RecipientUnavailable(f"interview {iid} not found")
             channel = loaded.kit.review_channel or self.default_channel
@@ -225,11 +232,12 @@ class ReviewService:
         self.wake_outbox()
         return ts
 
-    async def _wait_again(self, iid: str, waits: int) -> None:
+    async def _wait_again(self, iid: str, payload: dict[str, Any]) -> None:
+        waits = int(payload.get("waits", 0))
         delay = WAIT_FALLBACK_S[min(waits, len(WAIT_FALLBACK_S) - 1)]
         async with self.db.unit_of_work() as uow:
             await uow.outbox.add(
-                "review", {"interview_id": iid, "waits": waits + 1}, f"review-wait:{iid}",
+                "review", {**payload, "waits": waits + 1}, f"review-wait:{iid}",
                 iid, at=self.clock() + timedelta(seconds=delay),
             )
             await uow.commit()

@@ -9,6 +9,7 @@ import signal
 from adapters.ratelimit import RateLimiter
 from adapters.telegram.transport import TelegramChannel
 from bot.app import Service
+from bot.slack_wiring import attach_slack
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ async def build_service(settings: Settings) -> Service:
         channel = telegram_channel(settings)
         service.add_channel(channel)
         service.routes["/telegram/webhook"] = channel.webhook
+    if settings.slack_enabled:
+        attach_slack(service, settings)
     return service
 
 
@@ -56,7 +59,7 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         await service.start()
-        if not service.channels:
+        if not service.channels:  # Slack alone reviews; candidates need a channel
             log.warning(NO_PLATFORM_HELP)
         log.info("interview-bot is running; platforms: %s",
                  ", ".join(sorted(service.channels)) or "none")

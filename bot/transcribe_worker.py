@@ -174,10 +174,15 @@ class TranscriptionWorker:
             conversation=candidate or _system_ref(record),
         )
 
-    async def _kit(self, uow: UnitOfWork, kit_version_id: str) -> Kit:
+    async def _kit(self, uow: UnitOfWork, kit_version_id: str) -> Kit | None:
         kit = self._kits.get(kit_version_id)
         if kit is None:
-            kit = await uow.campaigns.kit(kit_version_id)
+            try:
+                kit = await uow.campaigns.kit(kit_version_id)
+            except LookupError:  # no kit, no language: the model detects (or assumes) it
+                log.warning("kit version %s not found; transcribing without a language",
+                            kit_version_id)
+                return None
             self._kits[kit_version_id] = kit
         return kit
 

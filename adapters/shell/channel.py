@@ -85,12 +85,12 @@ class ShellChannel:
         payload = parse_choice(line, self._buttons)
         if payload is not None:
             return ButtonPressed(**common, payload=payload)
+        path = Path(line.strip()).expanduser()
+        if path.is_file():  # before commands: an absolute path also starts with "/"
+            return self._media_event(path, common)
         if line.startswith("/"):
             name, _, args = line[1:].partition(" ")
             return CommandReceived(**common, name=name.lower(), args=args.strip())
-        path = Path(line.strip()).expanduser()
-        if path.is_file():
-            return self._media_event(path, common)
         return TextReceived(**common, text=line)
 
     def _media_event(self, path: Path, common: dict[str, Any]) -> MediaReceived:

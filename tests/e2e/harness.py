@@ -134,8 +134,10 @@ class BotProcess:
         return total
 
     async def stop(self, timeout: float = 30) -> int:
-        if self.proc is None or self.proc.returncode is not None:
-            return self.proc.returncode if self.proc else 0
+        if self.proc is None:
+            return 0
+        if self.proc.returncode is not None:
+            return self.proc.returncode
         self.proc.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(self.proc.wait(), timeout)
         self._close_log()

@@ -168,7 +168,8 @@ def sheet(overrides: dict[tuple[str, str], int] | None = None) -> dict[str, Any]
 
 
 def all_text(message: dict[str, Any]) -> str:
-    return json.dumps(message.get("blocks") or [], ensure_ascii=False) + message.get("text", "")
+    return json.dumps(message.get("blocks") or [], ensure_ascii=False) + str(
+        message.get("text", ""))
 
 
 async def test_review_scoring_and_decision(
@@ -230,9 +231,9 @@ async def _refusals(fake: FakeSlack, driver: SlackDriver, post: dict[str, Any]) 
     await fake.wait_until(
         lambda: any(e["user"] == REV1 and "recruiters" in e["text"] for e in fake.ephemerals),
         what="refusal for the non-recruiter")
-    for kw in ({"bad_signature": True}, {"stale": True}):
+    for bad, stale in ((True, False), (False, True)):
         r = await driver.click(RECRUITER, channel=REVIEW, message_ts=ts,
-                               action_id="decide_advance", **kw)
+                               action_id="decide_advance", bad_signature=bad, stale=stale)
         assert r.status == 401, r
     forged = await driver.submit_view(
         OUTSIDER, callback_id="score", state_values=sheet(),
@@ -246,7 +247,7 @@ async def _refusals(fake: FakeSlack, driver: SlackDriver, post: dict[str, Any]) 
 def _iid(post: dict[str, Any]) -> str:
     match = re.search(r'"action_id": "score_open", "value": "(\w+)"', all_text(post))
     assert match, post
-    return match.group(1)
+    return str(match.group(1))
 
 
 async def _score(fake: FakeSlack, driver: SlackDriver, user: str, ts: str,

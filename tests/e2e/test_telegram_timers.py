@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-from storage.db import Database
 
+from storage.db import Database
 from tests.e2e.conftest import new_bot
 from tests.e2e.harness import MEDIA, ROOT, BotProcess, create_campaign, create_invite
 from tests.e2e.scenarios import LONG

@@ -441,7 +441,7 @@ class FakeSlack:
     async def wait_until(
         self,
         probe: Callable[[], T | None],
-        timeout: float = 5.0,  # noqa: ASYNC109 - spec'd API; implemented with asyncio.timeout
+        timeout: float = 5.0,
         what: str = "condition",
     ) -> T:
         """Re-evaluate ``probe`` after each state change until it returns non-None/non-False."""
@@ -468,7 +468,7 @@ class FakeSlack:
         self,
         method: str,
         predicate: Callable[[Call], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
         *,
         after: int = 0,
     ) -> Call:
@@ -486,7 +486,7 @@ class FakeSlack:
         self,
         channel: str,
         predicate: Callable[[JsonDict], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
         *,
         thread_ts: str | None = None,
     ) -> JsonDict:

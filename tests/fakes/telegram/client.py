@@ -1,4 +1,4 @@
-# ruff: noqa: ASYNC109  (timeout= parameters are part of the test-helper API)
+
 """Script client for the fake Telegram: one :class:`FakeUser` per simulated user.
 
 Inbound updates are built with python-telegram-bot's object model (``telegram.Update`` etc.,

@@ -1,4 +1,4 @@
-# ruff: noqa: ASYNC109  (timeout= parameters are part of the test-helper API)
+
 """Fake Telegram Bot API server for tests (aiohttp, loopback, ephemeral port).
 
 The real bot talks to it over HTTP (aiogram: ``TelegramAPIServer.from_base(fake.base_url)``).

@@ -1,0 +1,1 @@
+"""Slack: the reviewer side (Bolt app, Block Kit rendering, Web API calls)."""

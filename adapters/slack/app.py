@@ -1,0 +1,184 @@
+"""slack-bolt `AsyncApp` for the reviewer side: translate Slack requests, nothing more.
+
+One URL (`/slack/events`) takes events, interactivity and slash commands; Bolt verifies the
+v0 signature (bad or stale -> 401) and answers url_verification. Every listener acks at
+once (Slack allows 3 s) and hands a small typed value to the `ReviewDesk` (implemented in
+`bot/`), which does the work after the ack. Modal submissions are the exception: their ack
+carries validation errors, so the desk answers those quickly (one database write).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from conversations.scoring import ScoreKey
+
+log = logging.getLogger(__name__)
+
+JsonDict = dict[str, Any]
+DECIDE_ACTION = re.compile(rf"^{blocks.DECIDE_PREFIX}({'|'.join(blocks.DECISIONS)})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """A reviewer pressed a button on a review post."""
+
+    user: str  # Slack user id
+    interview_id: str
+    channel: str
+    message_ts: str
+    trigger_id: str
+    response_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScoresSubmitted:
+    user: str
+    interview_id: str
+    scores: dict[ScoreKey, int]
+    comment: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionSubmitted:
+    user: str
+    interview_id: str
+    decision: str
+    reason: str
+    channel: str
+
+
+class ReviewDesk(Protocol):
+    async def open_scoring(self, click: Click) -> None: ...
+
+    async def save_scores(self, submitted: ScoresSubmitted) -> str | None:
+        """None when saved; otherwise the reason shown in the modal (nothing changed)."""
+
+    async def open_decision(self, click: Click, decision: str) -> None: ...
+
+    async def decide(self, submitted: DecisionSubmitted) -> str | None:
+        """None when decided; otherwise the reason shown in the modal (nothing changed)."""
+
+
+Ack = Callable[..., Awaitable[None]]
+
+
+def _click(body: JsonDict) -> Click:
+    action = body["actions"][0]
+    container = body.get("container") or {}
+    return Click(
+        user=str(body["user"]["id"]),
+        interview_id=str(action.get("value") or ""),
+        channel=str(container.get("channel_id") or (body.get("channel") or {}).get("id", "")),
+        message_ts=str(container.get("message_ts") or ""),
+        trigger_id=str(body.get("trigger_id") or ""),
+        response_url=str(body.get("response_url") or ""),
+    )
+
+
+def _metadata(body: JsonDict) -> dict[str, str]:
+    raw = body["view"].get("private_metadata") or "{}"
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> AsyncApp:
+    app = AsyncApp(client=client, signing_secret=signing_secret, name="interview-bot")
+
+    @app.action(blocks.SCORE_OPEN)
+    async def score_open(ack: Ack, body: JsonDict) -> None:
+        await ack()
+        await desk.open_scoring(_click(body))
+
+    @app.action(DECIDE_ACTION)
+    async def decide_open(ack: Ack, body: JsonDict) -> None:
+        await ack()
+        decision = str(body["actions"][0]["action_id"])[len(blocks.DECIDE_PREFIX):]
+        await desk.open_decision(_click(body), decision)
+
+    @app.view(blocks.SCORE_VIEW)
+    async def score_submit(ack: Ack, body: JsonDict) -> None:
+        meta = _metadata(body)
+        scores, comment = blocks.parse_scores(body["view"]["state"]["values"])
+        error = await desk.save_scores(ScoresSubmitted(
+            user=str(body["user"]["id"]), interview_id=meta.get("interview_id", ""),
+            scores=scores, comment=comment, channel=meta.get("channel", ""),
+        ))
+        if error:
+            await ack(response_action="errors", errors={blocks.COMMENT_BLOCK: error})
+        else:
+            await ack()
+
+    @app.view(blocks.DECISION_VIEW)
+    async def decision_submit(ack: Ack, body: JsonDict) -> None:
+        meta = _metadata(body)
+        error = await desk.decide(DecisionSubmitted(
+            user=str(body["user"]["id"]), interview_id=meta.get("interview_id", ""),
+            decision=meta.get("decision", ""),
+            reason=blocks.parse_reason(body["view"]["state"]["values"]),
+            channel=meta.get("channel", ""),
+        ))
+        if error:
+            await ack(response_action="errors", errors={blocks.REASON_BLOCK: error})
+        else:
+            await ack()
+
+    @app.command(re.compile(r".*"))
+    async def any_command(ack: Ack) -> None:
+        await ack("Reviews happen in the review channel: use the Score and decision "
+                  "buttons on each submission.")
+
+    @app.event(re.compile(r".*"))
+    async def any_event() -> None:
+        """Acked (Bolt acks events itself); the reviewer side needs no events yet."""
+
+    @app.error
+    async def on_error(error: Exception, body: JsonDict) -> None:
+        log.error("slack request failed: %r (type=%s)", error, body.get("type"), exc_info=error)
+
+    return app
+
+
+def aiohttp_handler(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The `/slack/events` route on the service's aiohttp server."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    return handle
+
+
+@dataclass
+class SocketMode:
+    """Socket Mode instead of HTTP when SLACK_APP_TOKEN is set (no public URL needed)."""
+
+    app: AsyncApp
+    app_token: str
+    _handler: Any = None
+
+    async def start(self) -> None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        self._handler = AsyncSocketModeHandler(self.app, self.app_token)
+        await self._handler.connect_async()
+        log.info("slack: socket mode connected")
+
+    async def stop(self) -> None:
+        if self._handler is not None:
+            await self._handler.close_async()

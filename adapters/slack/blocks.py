@@ -1,0 +1,374 @@
+"""Pure Block Kit rendering for the reviewer side (no I/O; unit-tested).
+
+Inputs are small view values built by `bot/review.py` from storage; outputs are the JSON
+dicts Slack takes (`{"text", "blocks"}` for messages, a `view` for modals). Slack limits
+honoured here: 50 blocks per message, 3000 characters per section text, 75 per plain-text
+option / button label, action ids unique within a block.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from config.kit import Question, RubricDimension
+from conversations.formatting import human_duration, utc_stamp
+from conversations.scoring import Aggregate, Progress, ScoreKey, Stat
+
+Block = dict[str, Any]
+
+SCORE_OPEN = "score_open"
+DECIDE_PREFIX = "decide_"
+DECISIONS = ("advance", "reject", "hold")
+SCORE_VIEW = "score"
+DECISION_VIEW = "decision"
+SCORE_ACTION = "score"
+COMMENT_BLOCK = "comment"
+COMMENT_ACTION = "comment"
+REASON_BLOCK = "reason"
+REASON_ACTION = "reason"
+SECTION_MAX = 3000
+LABEL_MAX = 75
+KIND_NAMES = {
+    "voice": "voice", "video_note": "video note", "video": "video", "text": "text",
+    "document": "document", "audio": "audio",
+}
+DECISION_LABELS = {"advance": "Advance", "reject": "Reject", "hold": "Hold"}
+DECISION_DONE = {"advance": "Advanced", "reject": "Rejected", "hold": "On hold"}
+DECISION_STYLES = {"advance": "primary", "reject": "danger"}
+
+
+@dataclass(frozen=True, slots=True)
+class PartView:
+    kind: str  # voice, video_note, video, text, document
+    duration_s: float | None = None
+    text: str | None = None  # as written (text) or the transcript (media)
+    failure: str | None = None  # why there is no transcript
+    pending: bool = False  # transcript not ready (never posted that way; kept for safety)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerView:
+    question: Question
+    number: int
+    parts: tuple[PartView, ...] = ()
+    late: bool = False
+    retakes_used: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionView:
+    interview_id: str
+    candidate: str
+    campaign: str
+    platform: str
+    time_taken_s: float | None
+    submitted_at: datetime | None
+    flags: frozenset[str]  # "late", "partial"
+    retakes_used: int
+    answers: tuple[AnswerView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionView:
+    decision: str
+    decided_by: str  # "slack:U123" or any other actor id
+    reason: str
+    decided_at: datetime
+
+
+# ------------------------------------------------------------------ small pieces
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters (people's text is never markup)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mention(actor: str) -> str:
+    platform, _, user = actor.partition(":")
+    return f"<@{user}>" if platform == "slack" and user else escape(actor)
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_MAX)}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_MAX)}]}
+
+
+def plain(text: str, limit: int = LABEL_MAX) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
+    b: Block = {"type": "button", "text": plain(label), "action_id": action_id, "value": value}
+    if style:
+        b["style"] = style
+    return b
+
+
+def progress_text(p: Progress) -> str:
+    """Progress only, never values: "1 of 2 reviewers done"."""
+    return f"{min(p.done, p.required)} of {p.required} reviewers done" + (
+        " · aggregate in thread" if p.complete else ""
+    )
+
+
+def flag_text(sub: SubmissionView) -> str:
+    flags: list[str] = [f for f in ("late", "partial") if f in sub.flags]
+    if sub.retakes_used:
+        flags.append(f"retakes used: {sub.retakes_used}")
+    return ", ".join(flags) if flags else "none"
+
+
+# ------------------------------------------------------------------ the submission post
+
+
+def part_line(part: PartView, index: int, count: int) -> str:
+    head = f"part {index}, " if count > 1 else ""
+    length = f", {human_duration(part.duration_s)}" if part.duration_s is not None else ""
+    label = f"_{head}{KIND_NAMES.get(part.kind, part.kind)}{length}_"
+    if part.kind == "text":
+        return f"{label}\n{escape(part.text or '')}"
+    if part.text is not None:
+        return f"{label}\n> {escape(part.text.strip()) or '(no speech detected)'}"
+    if part.failure:
+        return f"{label}\n:warning: No transcript: {escape(part.failure)}"
+    return f"{label}\n:hourglass: Transcript pending"
+
+
+def answer_blocks(answer: AnswerView) -> list[Block]:
+    q = answer.question
+    notes = []
+    if answer.late:
+        notes.append("late")
+    if answer.retakes_used:
+        notes.append(f"{answer.retakes_used} retake(s)")
+    total = sum(p.duration_s or 0 for p in answer.parts)
+    if any(p.duration_s is not None for p in answer.parts):
+        notes.insert(0, human_duration(total))
+    suffix = f"  ({', '.join(notes)})" if notes else ""
+    header = section(f"*Q{answer.number}. {escape(q.text)}*{suffix}")
+    if not answer.parts:
+        return [header, context("_No answer._")]
+    body = "\n".join(
+        part_line(p, i, len(answer.parts)) for i, p in enumerate(answer.parts, start=1)
+    )
+    return [header, section(body)]
+
+
+def submission_message(
+    sub: SubmissionView, progress: Progress, decision: DecisionView | None = None
+) -> dict[str, Any]:
+    """The one message in the review channel: facts, answers, progress, buttons."""
+    taken = human_duration(sub.time_taken_s) if sub.time_taken_s is not None else "—"
+    facts = (
+        f"*{escape(sub.candidate)}* · {escape(sub.campaign)}\n"
+        f"Platform: {escape(sub.platform)} · Time taken: {taken} · "
+        f"Submitted: {utc_stamp(sub.submitted_at) or '—'}\n"
+        f"Flags: {flag_text(sub)}"
+    )
+    blocks: list[Block] = [
+        {"type": "header", "text": plain(f"Submission: {sub.candidate}", 150)},
+        section(facts),
+        {"type": "divider"},
+    ]
+    for answer in sub.answers:
+        blocks.extend(answer_blocks(answer))
+    blocks.append({"type": "divider"})
+    blocks.append(context(f":busts_in_silhouette: {progress_text(progress)}"))
+    blocks.append(_action_block(sub.interview_id, decision))
+    if len(blocks) > 50:  # ten questions fit; trim answers rather than fail the post
+        blocks = [*blocks[:47], context("_More answers: see the thread._"), *blocks[-2:]]
+    text = f"Submission from {sub.candidate} ({sub.campaign}): {progress_text(progress)}"
+    return {"text": text, "blocks": blocks}
+
+
+def _action_block(interview_id: str, decision: DecisionView | None) -> Block:
+    if decision is not None:
+        reason = f" — “{escape(decision.reason)}”" if decision.reason else ""
+        return context(
+            f"*{DECISION_DONE.get(decision.decision, decision.decision)}* by "
+            f"{mention(decision.decided_by)} on {utc_stamp(decision.decided_at)}{reason}"
+        )
+    elements = [button("Score", SCORE_OPEN, interview_id)]
+    elements += [
+        button(DECISION_LABELS[d], DECIDE_PREFIX + d, interview_id, DECISION_STYLES.get(d))
+        for d in DECISIONS
+    ]
+    return {"type": "actions", "block_id": "review_actions", "elements": elements}
+
+
+# ------------------------------------------------------------------ scoring modal
+
+
+def score_block_id(question_id: str, dimension_id: str) -> str:
+    return f"s|{question_id}|{dimension_id}"
+
+
+def _option(score: int, anchor: str) -> dict[str, Any]:
+    return {"text": plain(f"{score} · {anchor}"), "value": str(score)}
+
+
+def scoring_modal(
+    interview_id: str,
+    candidate: str,
+    questions: Sequence[Question],
+    rubric: Sequence[RubricDimension],
+    own: Mapping[ScoreKey, int],
+    comment: str,
+    metadata: Mapping[str, str],
+) -> dict[str, Any]:
+    """Per question × dimension a required select with the anchored 1-4 descriptions,
+    prefilled with this reviewer's own previous scores (never anyone else's)."""
+    blocks: list[Block] = [
+        context("Your scores stay private until enough reviewers are done. "
+                "You can revise them until a decision is made."),
+    ]
+    for number, q in enumerate(questions, start=1):
+        blocks.append(section(f"*Q{number}. {escape(q.text)}*"))
+        for dim in rubric:
+            scale = sorted(dim.anchors, reverse=True)
+            options = [_option(s, dim.anchors.get(s, "")) for s in scale]
+            element: Block = {
+                "type": "static_select", "action_id": SCORE_ACTION,
+                "placeholder": plain("Score 1-4"), "options": options,
+            }
+            mine = own.get((q.id, dim.id))
+            if mine is not None:
+                element["initial_option"] = _option(mine, dim.anchors.get(mine, ""))
+            blocks.append({
+                "type": "input", "block_id": score_block_id(q.id, dim.id),
+                "label": plain(f"Q{number} · {dim.name}"), "element": element,
+            })
+    comment_el: Block = {"type": "plain_text_input", "action_id": COMMENT_ACTION,
+                         "multiline": True}
+    if comment:
+        comment_el["initial_value"] = comment
+    blocks.append({"type": "input", "block_id": COMMENT_BLOCK, "optional": True,
+                   "label": plain("Comment"), "element": comment_el})
+    return {
+        "type": "modal", "callback_id": SCORE_VIEW,
+        "title": plain(f"Score {candidate}", 24), "submit": plain("Save scores", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"interview_id": interview_id, **metadata}),
+        "blocks": blocks[:100],
+    }
+
+
+def parse_scores(values: Mapping[str, Any]) -> tuple[dict[ScoreKey, int], str]:
+    """`view.state.values` of the scoring modal -> (scores, comment)."""
+    scores: dict[ScoreKey, int] = {}
+    for block_id, actions in values.items():
+        if block_id.startswith("s|"):
+            _, question_id, dimension_id = block_id.split("|", 2)
+            chosen = (actions.get(SCORE_ACTION) or {}).get("selected_option") or {}
+            if chosen.get("value"):
+                scores[(question_id, dimension_id)] = int(chosen["value"])
+    raw = (values.get(COMMENT_BLOCK) or {}).get(COMMENT_ACTION) or {}
+    return scores, str(raw.get("value") or "").strip()
+
+
+# ------------------------------------------------------------------ decision modal
+
+
+def decision_modal(
+    interview_id: str, decision: str, candidate: str, metadata: Mapping[str, str]
+) -> dict[str, Any]:
+    label = DECISION_LABELS[decision]
+    return {
+        "type": "modal", "callback_id": DECISION_VIEW,
+        "title": plain(f"{label} candidate", 24), "submit": plain(label, 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps(
+            {"interview_id": interview_id, "decision": decision, **metadata}
+        ),
+        "blocks": [
+            section(f"{label} *{escape(candidate)}*? The candidate receives the campaign's "
+                    f"closing message for this decision right away."),
+            {"type": "input", "block_id": REASON_BLOCK, "optional": True,
+             "label": plain("Reason (optional, internal)"),
+             "element": {"type": "plain_text_input", "action_id": REASON_ACTION,
+                         "multiline": True}},
+        ],
+    }
+
+
+def parse_reason(values: Mapping[str, Any]) -> str:
+    raw = (values.get(REASON_BLOCK) or {}).get(REASON_ACTION) or {}
+    return str(raw.get("value") or "").strip()
+
+
+# ------------------------------------------------------------------ aggregate (thread)
+
+
+def _stat(s: Stat) -> str:
+    spread = f"{s.low}" if s.low == s.high else f"{s.low}–{s.high}"
+    return f"{s.mean:.2f} (range {spread})"
+
+
+def aggregate_message(
+    questions: Sequence[Question],
+    rubric: Sequence[RubricDimension],
+    agg: Aggregate,
+    comments: Mapping[str, str],
+) -> dict[str, Any]:
+    names = {d.id: d.name for d in rubric}
+    numbers = {q.id: n for n, q in enumerate(questions, start=1)}
+    blocks: list[Block] = [
+        section(f"*Aggregate of {agg.reviewers} reviewers* · overall {_stat(agg.overall)}"),
+        section("*Per dimension*\n" + "\n".join(
+            f"• {escape(names[d])}: {_stat(s)}" for d, s in agg.per_dimension.items())),
+    ]
+    for q in questions:
+        cells = "\n".join(
+            f"• {escape(d.name)}: {_stat(agg.cells[(q.id, d.id)])}"
+            + (" :warning: calibrate" if agg.cells[(q.id, d.id)].needs_calibration else "")
+            for d in rubric
+        )
+        blocks.append(section(
+            f"*Q{numbers[q.id]}* · mean {_stat(agg.per_question[q.id])}\n{cells}"))
+    flagged = agg.calibration
+    if flagged:
+        lines = ", ".join(f"Q{numbers[q]} {names[d]}" for q, d in flagged)
+        blocks.append(section(
+            f":warning: *Calibration needed* (reviewers differ by 2 or more): {lines}"))
+    if comments:
+        blocks.append(section("*Comments*\n" + "\n".join(
+            f"{mention(r)}: {escape(c)}" for r, c in comments.items() if c)))
+    text = f"Aggregate of {agg.reviewers} reviewers: overall {agg.overall.mean:.2f}" + (
+        f"; calibration needed on {len(flagged)} item(s)" if flagged else "")
+    return {"text": text, "blocks": blocks[:50]}
+
+
+# ------------------------------------------------------------------ files and refusals
+
+
+EXTENSIONS = {"voice": "ogg", "video_note": "mp4", "video": "mp4", "audio": "ogg"}
+
+
+def media_filename(number: int, part_no: int, kind: str, mime: str | None) -> str:
+    ext = EXTENSIONS.get(kind)
+    if ext is None and mime and "/" in mime:
+        ext = mime.split("/", 1)[1].split(";")[0].replace("mpeg", "mp3")
+    return f"q{number}-part{part_no}.{ext or 'bin'}"
+
+
+def media_title(number: int, part_no: int, kind: str, duration_s: float | None) -> str:
+    length = f", {human_duration(duration_s)}" if duration_s is not None else ""
+    return f"Q{number} · part {part_no} ({KIND_NAMES.get(kind, kind)}{length})"
+
+
+REFUSE_SCORE = "Only members of the review channel and recruiters can score submissions."
+REFUSE_DECIDE = "Only recruiters can decide on a candidate."
+ALREADY_DECIDED = "A decision has already been made for this candidate."
+SCORES_SAVED = "Your scores are saved. You can revise them until a decision is made."

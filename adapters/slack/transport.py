@@ -1,0 +1,130 @@
+"""Slack Web API calls the reviewer side makes, with SDK failures mapped to ours.
+
+429 / 5xx / network trouble -> `DeliveryFailed(retry_after=...)` (the outbox retries);
+anything Slack says will never work (`channel_not_found`, `not_in_channel`, `invalid_auth`,
+bad blocks) -> `RecipientUnavailable`. The SDK type stays inside this package.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.errors import DeliveryFailed, RecipientUnavailable
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+def build_client(token: str, api_url: str) -> AsyncWebClient:
+    base = api_url if api_url.endswith("/") else api_url + "/"
+    return AsyncWebClient(token=token, base_url=base, timeout=30)
+
+
+@asynccontextmanager
+async def mapped_errors(method: str) -> AsyncIterator[None]:
+    try:
+        yield
+    except SlackApiError as exc:
+        status = exc.response.status_code
+        error = str(exc.response.get("error", "")) if exc.response is not None else ""
+        if status == 429 or error in RETRYABLE_ERRORS or status >= 500:
+            retry = exc.response.headers.get("Retry-After") or exc.response.headers.get(
+                "retry-after"
+            )
+            raise DeliveryFailed(
+                f"slack {method}: {status} {error}",
+                retry_after=float(retry) if retry else None,
+            ) from exc
+        raise RecipientUnavailable(f"slack {method}: {error or status}") from exc
+    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        raise DeliveryFailed(f"slack {method}: {exc!r}") from exc
+
+
+@dataclass
+class SlackWeb:
+    client: AsyncWebClient
+
+    async def post(
+        self, channel: str, message: dict[str, Any], thread_ts: str | None = None
+    ) -> str:
+        async with mapped_errors("chat.postMessage"):
+            resp = await self.client.chat_postMessage(
+                channel=channel, text=message["text"], blocks=message.get("blocks"),
+                thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+            )
+        return str(resp["ts"])
+
+    async def update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
+        async with mapped_errors("chat.update"):
+            await self.client.chat_update(
+                channel=channel, ts=ts, text=message["text"], blocks=message.get("blocks"),
+            )
+
+    async def ephemeral(
+        self, channel: str, user: str, text: str, response_url: str = ""
+    ) -> None:
+        """Only `user` sees it. chat.postEphemeral, or, for someone outside the channel
+        (Slack answers user_not_in_channel), the interaction's response_url. Best effort:
+        a note that cannot be shown is logged, never raised."""
+        try:
+            async with mapped_errors("chat.postEphemeral"):
+                await self.client.chat_postEphemeral(channel=channel, user=user, text=text)
+            return
+        except (DeliveryFailed, RecipientUnavailable) as exc:
+            if not response_url:
+                log.warning("ephemeral to %s in %s not shown: %s", user, channel, exc)
+                return
+        try:
+            resp = await AsyncWebhookClient(response_url).send(
+                text=text, response_type="ephemeral", replace_original=False
+            )
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("ephemeral to %s via response_url not shown: %r", user, exc)
+            return
+        if resp.status_code != 200:
+            log.warning("ephemeral to %s via response_url: %s", user, resp.status_code)
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        async with mapped_errors("views.open"):
+            await self.client.views_open(trigger_id=trigger_id, view=view)
+
+    async def members(self, channel: str) -> frozenset[str]:
+        found: set[str] = set()
+        cursor: str | None = None
+        async with mapped_errors("conversations.members"):
+            while True:
+                resp = await self.client.conversations_members(
+                    channel=channel, cursor=cursor, limit=1000
+                )
+                found.update(str(m) for m in resp.get("members") or [])
+                cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return frozenset(found)
+
+    async def upload(
+        self, channel: str, thread_ts: str, path: Path, filename: str, title: str
+    ) -> str:
+        """External upload flow (files.getUploadURLExternal, POST bytes,
+        files.completeUploadExternal) via slack_sdk's `files_upload_v2`, into the thread."""
+        content = await asyncio.to_thread(path.read_bytes)
+        async with mapped_errors("files.completeUploadExternal"):
+            resp = await self.client.files_upload_v2(
+                channel=channel, thread_ts=thread_ts, content=content, filename=filename,
+                title=title, request_file_info=False,
+            )
+        files = resp.get("files") or [resp.get("file") or {}]
+        return str(files[0].get("id", "")) if files else ""

@@ -1,0 +1,170 @@
+"""The Bolt app and the Web API wrapper against the fake Slack (in-process, loopback)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from adapters.errors import DeliveryFailed, RecipientUnavailable
+from adapters.slack.app import (
+    Click,
+    DecisionSubmitted,
+    ScoresSubmitted,
+    aiohttp_handler,
+    build_app,
+)
+from adapters.slack.transport import SlackWeb, build_client
+from tests.fakes.slack import FakeSlack, SlackDriver
+
+CHANNEL = "C0REVIEW"
+
+
+@dataclass
+class RecordingDesk:
+    clicks: list[tuple[str, Click]] = field(default_factory=list)
+    scores: list[ScoresSubmitted] = field(default_factory=list)
+    decisions: list[DecisionSubmitted] = field(default_factory=list)
+    refuse: str | None = None
+    seen: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def open_scoring(self, click: Click) -> None:
+        self.clicks.append(("score", click))
+        self.seen.set()
+
+    async def save_scores(self, submitted: ScoresSubmitted) -> str | None:
+        self.scores.append(submitted)
+        return self.refuse
+
+    async def open_decision(self, click: Click, decision: str) -> None:
+        self.clicks.append((decision, click))
+        self.seen.set()
+
+    async def decide(self, submitted: DecisionSubmitted) -> str | None:
+        self.decisions.append(submitted)
+        return self.refuse
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as slack:
+        slack.set_channel_members(CHANNEL, ["U1", slack.bot_user_id])
+        yield slack
+
+
+@pytest.fixture
+async def served(fake: FakeSlack) -> AsyncIterator[tuple[RecordingDesk, SlackDriver]]:
+    desk = RecordingDesk()
+    app = build_app(build_client(fake.bot_token, fake.api_url), fake.signing_secret, desk)
+    server = web.Application()
+    server.router.add_route("*", "/slack/events", aiohttp_handler(app))
+    runner = web.AppRunner(server, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    async with SlackDriver(fake, f"http://127.0.0.1:{port}/slack/events") as driver:
+        yield desk, driver
+    await runner.cleanup()
+
+
+async def post_with_buttons(fake: FakeSlack) -> str:
+    web_api = SlackWeb(build_client(fake.bot_token, fake.api_url))
+    from adapters.slack.blocks import DECIDE_PREFIX, SCORE_OPEN, button
+
+    elements = [button("Score", SCORE_OPEN, "iv1"), button("Advance", DECIDE_PREFIX + "advance",
+                                                            "iv1")]
+    return await web_api.post(CHANNEL, {"text": "post", "blocks": [
+        {"type": "actions", "block_id": "a", "elements": elements}]})
+
+
+async def test_bad_or_stale_signatures_are_refused(
+    fake: FakeSlack, served: tuple[RecordingDesk, SlackDriver]
+) -> None:
+    desk, driver = served
+    ts = await post_with_buttons(fake)
+    for bad, stale in ((True, False), (False, True)):
+        r = await driver.click("U1", channel=CHANNEL, message_ts=ts, action_id="score_open",
+                               bad_signature=bad, stale=stale)
+        assert r.status == 401
+    assert desk.clicks == []
+
+
+async def test_url_verification_and_commands(served: tuple[RecordingDesk, SlackDriver]) -> None:
+    _, driver = served
+    r = await driver.url_verification("abc")
+    assert r.ok and "abc" in r.body
+    r = await driver.slash("U1", "/interview", "help")
+    assert r.ok and "review channel" in r.body
+
+
+async def test_clicks_are_acked_fast_and_handed_over(
+    fake: FakeSlack, served: tuple[RecordingDesk, SlackDriver]
+) -> None:
+    desk, driver = served
+    ts = await post_with_buttons(fake)
+    r = await driver.click("U1", channel=CHANNEL, message_ts=ts, action_id="decide_advance")
+    assert r.ok and r.elapsed < 3
+    await asyncio.wait_for(desk.seen.wait(), 5)
+    decision, click = desk.clicks[0]
+    assert decision == "advance"
+    assert (click.user, click.interview_id, click.channel, click.message_ts) == (
+        "U1", "iv1", CHANNEL, ts)
+    assert click.trigger_id and click.response_url
+
+
+async def test_view_submissions_carry_errors(served: tuple[RecordingDesk, SlackDriver]) -> None:
+    desk, driver = served
+    values = {"s|q1|depth": {"score": {"type": "static_select",
+                                       "selected_option": {"value": "2"}}}}
+    meta = '{"interview_id": "iv1", "channel": "C0REVIEW"}'
+    r = await driver.submit_view("U1", callback_id="score", private_metadata=meta,
+                                 state_values=values)
+    assert r.ok and not r.body
+    assert desk.scores[0].scores == {("q1", "depth"): 2}
+    desk.refuse = "nope"
+    r = await driver.submit_view("U1", callback_id="decision", state_values={},
+                                 private_metadata=meta[:-1] + ', "decision": "hold"}')
+    assert r.json() == {"response_action": "errors", "errors": {"reason": "nope"}}
+    assert desk.decisions[0].decision == "hold"
+
+
+async def test_upload_uses_the_external_flow_into_the_thread(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    web_api = SlackWeb(build_client(fake.bot_token, fake.api_url))
+    ts = await web_api.post(CHANNEL, {"text": "parent"})
+    media = tmp_path / "a.ogg"
+    media.write_bytes(b"OggS-fake-bytes")
+    file_id = await web_api.upload(CHANNEL, ts, media, "q1-part1.ogg", "Q1 · part 1")
+    [f] = fake.uploaded_files(CHANNEL)
+    assert (f.id, f.content, f.thread_ts, f.title) == (file_id, b"OggS-fake-bytes", ts,
+                                                       "Q1 · part 1")
+    methods = [c.method for c in fake.calls()]
+    assert "files.getUploadURLExternal" in methods and "files.completeUploadExternal" in methods
+    assert "files.upload" not in methods
+
+
+async def test_errors_are_mapped(fake: FakeSlack) -> None:
+    web_api = SlackWeb(build_client(fake.bot_token, fake.api_url))
+    fake.fail_next(1, "chat.postMessage", retry_after=7)
+    with pytest.raises(DeliveryFailed) as rate:
+        await web_api.post(CHANNEL, {"text": "x"})
+    assert rate.value.retry_after == 7
+    fake.error_next("chat.postMessage", "channel_not_found")
+    with pytest.raises(RecipientUnavailable):
+        await web_api.post(CHANNEL, {"text": "x"})
+    assert await web_api.members(CHANNEL) == {"U1", fake.bot_user_id}
+
+
+async def test_ephemeral_falls_back_to_the_response_url(fake: FakeSlack) -> None:
+    web_api = SlackWeb(build_client(fake.bot_token, fake.api_url))
+    await web_api.ephemeral(CHANNEL, "U1", "for a member")
+    url = fake.issue_response_url(channel=CHANNEL, user_id="U9")
+    await web_api.ephemeral(CHANNEL, "U9", "for an outsider", url)
+    assert [(e["user"], e["text"]) for e in fake.ephemerals] == [
+        ("U1", "for a member"), ("U9", "for an outsider")]

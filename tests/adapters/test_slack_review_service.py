@@ -1,0 +1,106 @@
+"""ReviewService against a real (SQLite) database and the fake Slack: the post waits for
+the interview's own transcripts, is woken by their commit, is made once, and its media go
+into the thread; the practice answer never appears."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from adapters.slack.transport import SlackWeb, build_client
+from bot.effects import AfterCommit
+from bot.review import Gate, ReviewService
+from config.kit import Kit, Question
+from conversations.effects import AnswerPart, SaveAnswer
+from conversations.events import ConversationRef
+from conversations.state import Phase
+from storage.db import Database
+from storage.records import OutboxItem
+from tests.fakes.slack import FakeSlack
+
+CHANNEL = "C0REVIEW"
+T0 = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
+KIT = Kit(title="Screen", questions=(Question(id="q1", text="Why us?"),), reviewers_required=1,
+          practice=Question(id="practice", text="Say hi"))
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    await database.migrate()
+    yield database
+    await database.dispose()
+
+
+async def submitted_interview(db: Database, media: Path) -> str:
+    async with db.unit_of_work() as uow:
+        campaign = await uow.campaigns.create(KIT, "title: x\n", "screen", "live")
+        state = await uow.interviews.create_invite(campaign.id, campaign.kit_version_id, "Ann")
+        iid = state.interview_id
+        await uow.interviews.save(replace(
+            state, phase=Phase.SUBMITTED, candidate=ConversationRef("telegram", "7", "7"),
+            opened_at=T0, submitted_at=T0 + timedelta(minutes=9),
+        ))
+        for question, part_no, practice in (("practice", 1, True), ("q1", 2, False)):
+            part = AnswerPart(part_id=f"{iid}-{part_no}", kind="voice", duration_s=5)
+            await uow.answers.save_attempt(SaveAnswer(
+                iid, question, 0, (part,), kept=True, late=False, practice=practice))
+            await uow.answers.mark_part_stored(part.part_id, "h", str(media), 9, 5.0, None)
+            await uow.transcripts.enqueue(part.part_id, iid)
+        await uow.transcripts.save_result(f"{iid}-1", "practice words", [], "en", "t", 5, 1)
+        await uow.commit()
+    return iid
+
+
+async def items(db: Database, kind: str) -> list[OutboxItem]:
+    async with db.unit_of_work(read_only=True) as uow:
+        due = await uow.outbox.due(datetime.now(UTC) + timedelta(days=1), 100)
+    return [i for i in due if i.kind == kind]
+
+
+async def test_post_waits_for_its_transcripts_then_posts_once(
+    db: Database, tmp_path: Path
+) -> None:
+    media = tmp_path / "a.ogg"
+    media.write_bytes(b"OggS-answer")
+    woken = asyncio.Event()
+    async with FakeSlack() as fake:
+        web_api = SlackWeb(build_client(fake.bot_token, fake.api_url))
+        service = ReviewService(
+            db=db, slack=web_api, gate=Gate(web_api, frozenset()),
+            clock=lambda: datetime.now(UTC), wake_outbox=woken.set, default_channel=CHANNEL,
+        )
+        await service.start()
+        try:
+            iid = await submitted_interview(db, media)
+            first = OutboxItem(1, "review", {"interview_id": iid, "partial": False}, None, iid,
+                               0, T0, T0)
+            assert await service.post(first) is None  # q1's transcript is pending
+            [fallback] = await items(db, "review")
+            assert fallback.conversation_key == f"review-wait:{iid}"
+            assert fake.calls("chat.postMessage") == []
+
+            service.on_commit(AfterCommit())  # an unrelated commit: still pending
+            async with db.unit_of_work() as uow:
+                await uow.transcripts.save_result(f"{iid}-2", "I like it", [], "en", "t", 5, 1)
+                await uow.commit()
+            service.on_commit(AfterCommit())  # what the runtime does after TranscriptReady
+            await asyncio.wait_for(woken.wait(), 5)
+            [now_item] = [i for i in await items(db, "review")
+                          if i.conversation_key == f"review:{iid}"]
+
+            ts = await service.post(now_item)
+            assert ts and await service.post(fallback) == ts  # never twice
+            [posted] = fake.messages(CHANNEL)
+            assert "I like it" in str(posted["blocks"]) and "practice" not in str(posted)
+            [upload] = await items(db, "review_upload")
+            await service.upload(upload)
+            [f] = fake.uploaded_files(CHANNEL)
+            assert (f.thread_ts, f.content, f.name) == (ts, b"OggS-answer", "q1-part1.ogg")
+        finally:
+            await service.stop()
