@@ -7,10 +7,13 @@ work (scheduler jobs, waking the outbox and transcription workers, deleting eras
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from sqlalchemy.exc import OperationalError
 
 from bot.clock import Clock
 from bot.effects import AfterCommit, EffectWriter
@@ -30,6 +33,7 @@ from conversations.state import Decision, InterviewState
 from storage.db import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
+TRANSIENT_ATTEMPTS = 4
 
 
 class InviteAlreadyBound(Exception):
@@ -51,10 +55,7 @@ class Runtime:
         started = time.perf_counter()
         try:
             async with self.locks.hold(await self._lock_key(event)):
-                try:
-                    done = await self._handle_locked(event)
-                except InviteAlreadyBound:
-                    done = await self._handle_locked(event)  # state now shows the binding
+                done = await self._handle_with_retries(event)
         except Exception:
             self.metrics.handler_errors.labels(event.conversation.platform).inc()
             log.exception(
@@ -72,6 +73,21 @@ class Runtime:
                 "handled event_id=%s kind=%s interview=%s in %.1f ms",
                 event.event_id, type(event).__name__, done, elapsed * 1000,
             )
+
+    async def _handle_with_retries(self, event: Event) -> str | None:
+        """A transaction that lost a race (invite bound meanwhile, database busy) rolled
+        back completely, so running the whole handling again is safe."""
+        for attempt in range(1, TRANSIENT_ATTEMPTS + 1):
+            try:
+                return await self._handle_locked(event)
+            except InviteAlreadyBound:
+                continue  # the state now shows the binding; the engine refuses politely
+            except OperationalError as exc:
+                if attempt == TRANSIENT_ATTEMPTS:
+                    raise
+                log.warning("event_id=%s: database busy (%s); retrying", event.event_id, exc)
+                await asyncio.sleep(0.2 * attempt)
+        return await self._handle_locked(event)
 
     async def _handle_locked(self, event: Event) -> str | None:
         async with self.db.unit_of_work() as uow:

@@ -47,6 +47,7 @@ from conversations.prompts import (
     question_message,
     retakes_left,
 )
+from conversations.reminders import out_of_quiet_hours, time_zone_for
 from conversations.state import Decision, InterviewState, Phase
 
 _ACTIVE_TIMERS = (TimerKind.REMINDER, TimerKind.PREP_END, TimerKind.ANSWER_END)
@@ -63,7 +64,7 @@ def bind(ctx: Ctx) -> Decision:
     st = replace(ctx.state, phase=Phase.CONSENT, candidate=ev.conversation,
                  candidate_name=ev.display_name, opened_at=ctx.now,
                  deadline_at=ctx.now + timedelta(hours=ctx.kit.deadline_hours),
-                 language=ctx.kit.language)
+                 language=ctx.kit.language, time_zone=time_zone_for(ev.language))
     bound = replace(ctx, state=st)
     effects = (BindInvite(interview_id=st.interview_id, conversation=ev.conversation),
                *sends(bound, consent_messages(bound)))
@@ -82,7 +83,8 @@ def _deadline_timers(ctx: Ctx, st: InterviewState) -> list[Effect]:
     deadline = st.deadline_at or ctx.now + timedelta(hours=ctx.kit.deadline_hours)
     timers: list[Effect] = []
     for index, offset in enumerate(ctx.kit.reminders_seconds):
-        at = deadline - timedelta(seconds=offset)
+        at = out_of_quiet_hours(deadline - timedelta(seconds=offset), ctx.kit.quiet_hours,
+                                st.time_zone, deadline)
         if at > ctx.now:
             timers.append(Schedule(timer=TimerKind.REMINDER, at=at,
                                    interview_id=st.interview_id, key=f"r{index}"))

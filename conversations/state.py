@@ -48,6 +48,7 @@ class InterviewState:
     candidate: ConversationRef | None = None
     candidate_name: str | None = None
     language: str = "en"
+    time_zone: str = "UTC"  # for quiet hours; from the platform's language hint
     opened_at: datetime | None = None
     deadline_at: datetime | None = None
     # -1 = practice question; 0..n-1 = kit questions

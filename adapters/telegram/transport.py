@@ -103,9 +103,17 @@ class TelegramChannel:
                 log.warning("telegram: getUpdates failed (%s); retrying in 1 s", exc)
                 await asyncio.sleep(1)
                 continue
-            if updates:
+            if not updates:
+                continue
+            try:
                 await self._handle_batch(updates)
-                self._offset = updates[-1].update_id + 1
+            except Exception:
+                # Not confirmed: the same updates come again (handled ones are skipped as
+                # duplicates), so a failure never drops what a candidate sent.
+                log.exception("telegram: handling a batch failed; fetching it again in 1 s")
+                await asyncio.sleep(1)
+                continue
+            self._offset = updates[-1].update_id + 1
 
     async def _handle_batch(self, updates: list[Update]) -> None:
         """Chats in parallel, each chat's updates in order."""

@@ -1,0 +1,99 @@
+"""Inbound throughput of the real service on SQLite, end to end over the fake Bot API.
+
+N candidates open their invites and agree to take part; then every candidate sends M text
+messages at once (each is handled through the whole path: lock, dedupe, load, decide,
+persist state + outbox, commit). Prints updates/s from the first injected update until the
+service has handled the last one, and p50/p99 handling time per update from the service's
+own per-event log lines.
+
+    .venv/bin/python benchmarks/inbound_throughput.py --candidates 50 --messages 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.e2e.harness import BotProcess, base_env, create_campaign, run_cli  # noqa: E402
+from tests.fakes.telegram import FakeTelegram  # noqa: E402
+
+HANDLED = re.compile(r"handled event_id=telegram:\d+ kind=(\w+) .* in ([\d.]+) ms")
+
+
+async def invite_all(env: dict[str, str], slug: str, count: int) -> list[str]:
+    names = [arg for i in range(count) for arg in ("--name", f"Candidate {i}")]
+    code, out, err = await run_cli(env, "invite", slug, *names)
+    assert code == 0, err
+    return [line.split("\t")[-1].rsplit("start=", 1)[-1] for line in out.strip().splitlines()]
+
+
+async def measure(candidates: int, messages: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        async with FakeTelegram() as fake:
+            env = base_env(workdir, TELEGRAM_BOT_TOKEN=fake.token,
+                           TELEGRAM_API_URL=fake.base_url, LOG_LEVEL="INFO")
+            slug = await create_campaign(env)
+            tokens = await invite_all(env, slug, candidates)
+            bot = BotProcess(env=env, log_path=workdir / "bot.log")
+            await bot.start()
+            try:
+                users = [fake.user(10_000 + i, f"C{i}") for i in range(candidates)]
+                for user, token in zip(users, tokens, strict=True):
+                    await user.send_command(f"/start {token}")
+                await wait_handled(bot, candidates)
+                base = await bot.metric("ib_events_handled_total")
+                started = time.perf_counter()
+                for round_no in range(messages):
+                    for user in users:
+                        await user.send_text(f"message {round_no}")
+                total = candidates * messages
+                await wait_handled(bot, base + total)
+                wall = time.perf_counter() - started
+            finally:
+                await bot.stop()
+            times = [float(ms) for kind, ms in HANDLED.findall(bot.logs())
+                     if kind == "TextReceived"]
+    report(candidates, messages, total, wall, times)
+
+
+async def wait_handled(bot: BotProcess, target: float, timeout: float = 600) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while await bot.metric("ib_events_handled_total") < target:
+        if loop.time() > deadline:
+            raise TimeoutError(f"service handled fewer than {target} events")
+        await asyncio.sleep(0.05)  # polling another process's /metrics
+
+
+def report(candidates: int, messages: int, total: int, wall: float, times: list[float]) -> None:
+    times.sort()
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    print(f"candidates={candidates} messages_each={messages} updates={total}")
+    print("| metric | value |\n|---|---|")
+    print(f"| updates handled | {total} |")
+    print(f"| wall time (s) | {wall:.2f} |")
+    print(f"| throughput (updates/s) | {total / wall:.1f} |")
+    print(f"| handling time p50 (ms) | {statistics.median(times):.1f} |")
+    print(f"| handling time p99 (ms) | {p99:.1f} |")
+    print(f"| handling time max (ms) | {times[-1]:.1f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=10)
+    args = parser.parse_args()
+    asyncio.run(measure(args.candidates, args.messages))
+
+
+if __name__ == "__main__":
+    main()
