@@ -48,6 +48,8 @@ class OutboxDispatcher:
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _drained: asyncio.Event = field(default_factory=asyncio.Event)  # set after each delivery
     _in_flight: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    _epoch: int = 0  # counts finished deliveries
+    _lane_finished: dict[str, int] = field(default_factory=dict)  # lane -> epoch it finished
     _runner: asyncio.Task[None] | None = None
     _stopping: bool = False
 
@@ -94,6 +96,7 @@ class OutboxDispatcher:
     async def _dispatch_eligible(self) -> float:
         """Start the first pending item of every idle conversation; seconds to the next due."""
         now = self.clock()
+        scan_mark = self._epoch
         async with self.db.unit_of_work(read_only=True) as uow:
             items = await uow.outbox.due(now + FAR_FUTURE, 1000)
         self.metrics.outbox_pending.set(len(items))
@@ -106,16 +109,27 @@ class OutboxDispatcher:
             seen.add(lane)
             if lane in self._in_flight or len(self._in_flight) >= self.concurrency:
                 continue
+            if self._lane_finished.get(lane, -1) > scan_mark:
+                # Finished while we were reading: our copy predates its mark_sent or
+                # retry_later. Sending it again would duplicate it; the next scan is fresh.
+                continue
             if item.next_attempt_at > now:
                 wait = min(wait, (item.next_attempt_at - now).total_seconds())
                 continue
             task = asyncio.create_task(self._deliver(item), name=f"deliver-{item.id}")
             self._in_flight[lane] = task
             task.add_done_callback(functools.partial(self._finished, lane))
+        self._forget_lanes_before(scan_mark)
         return max(wait, 0.01)
+
+    def _forget_lanes_before(self, mark: int) -> None:
+        for lane in [k for k, v in self._lane_finished.items() if v <= mark]:
+            del self._lane_finished[lane]
 
     def _finished(self, lane: str, _task: asyncio.Task[None]) -> None:
         self._in_flight.pop(lane, None)
+        self._epoch += 1
+        self._lane_finished[lane] = self._epoch
         self._wake.set()
         self._drained.set()
 
