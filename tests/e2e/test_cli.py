@@ -121,3 +121,22 @@ async def _answer_first_question_with_refusal_and_retake(shell: Shell) -> None:
     await shell.expect("part 1 received")
     await shell.type("1")  # Done
     await shell.expect("last try")
+
+
+async def test_run_without_credentials_starts_and_says_how_to_enable_platforms(
+    tmp_path: Path,
+) -> None:
+    from tests.e2e.harness import BotProcess
+
+    bot = BotProcess(env=base_env(tmp_path), log_path=tmp_path / "bot.log")
+    await bot.start()
+    try:
+        health = await bot.health()
+        assert health["status"] == "ok" and health["scheduler"] is True
+        assert health["platforms"] == []
+        assert "# TYPE ib_events_handled_total counter" in await bot.metrics()
+    finally:
+        assert await bot.stop() == 0
+    logs = bot.logs()
+    for hint in ("TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN", "interview-bot shell"):
+        assert hint in logs
