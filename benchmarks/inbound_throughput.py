@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.harness import BotProcess, base_env, create_campaign, run_cli  # noqa: E402
-from tests.fakes.telegram import FakeTelegram  # noqa: E402
+from tests.e2e.harness import BotProcess, base_env, create_campaign, run_cli
+from tests.fakes.telegram import FakeTelegram
 
 HANDLED = re.compile(r"handled event_id=telegram:\d+ kind=(\w+) .* in ([\d.]+) ms")
 
