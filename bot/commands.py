@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+import typer
+
 from config.kit import Kit
 from config.settings import Settings
 from storage.db import Database
@@ -143,11 +145,11 @@ def transcribe_files(settings: Settings, files: list[Path], as_json: bool) -> in
             result = transcriber.transcribe(path, None)
         except TranscriptionFailed as exc:
             failures += 1
-            print(json.dumps({"file": str(path), "error": exc.reason}) if as_json
-                  else f"{path}: failed: {exc.reason}")
+            typer.echo(json.dumps({"file": str(path), "error": exc.reason}) if as_json
+                       else f"{path}: failed: {exc.reason}")
             continue
         if as_json:
-            print(json.dumps({
+            typer.echo(json.dumps({
                 "file": str(path), "text": result.text, "language": result.language,
                 "audio_seconds": result.audio_seconds, "wall_seconds": result.processing_seconds,
                 "model": result.model_name,
@@ -155,5 +157,5 @@ def transcribe_files(settings: Settings, files: list[Path], as_json: bool) -> in
                              for s in result.segments],
             }))
         else:
-            print(f"{path}: {result.text}")
+            typer.echo(f"{path}: {result.text}")
     return 1 if failures else 0
