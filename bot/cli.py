@@ -81,8 +81,18 @@ def campaign_create(
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(EXIT_INVALID) from exc
-    campaign = asyncio.run(create_campaign(_settings(), file, kit, slug, draft))
+    settings = _settings()
+    campaign = asyncio.run(create_campaign(settings, file, kit, slug, draft))
     typer.echo(f"{campaign.id} {campaign.slug}")
+    from bot.app import build_transcriber
+
+    transcriber = build_transcriber(settings)
+    if not transcriber.is_language_supported(kit.language):
+        typer.echo(
+            f"warning: the transcription model {transcriber.model_name} cannot transcribe "
+            f"{kit.language!r}; set WHISPER_MODEL to a multilingual model (e.g. small)",
+            err=True,
+        )
 
 
 @campaign_app.command("list")

@@ -38,8 +38,9 @@ async def run_shell(settings: Settings, slug: str, name: str) -> int:
     try:
         state = await _invite(service, slug, name)
         if state is None:
-            print(f"no live campaign with slug {slug!r} (see: interview-bot campaign list)",
-                  file=sys.stderr)
+            sys.stderr.write(
+                f"no live campaign with slug {slug!r} (see: interview-bot campaign list)\n"
+            )
             return 2
         await service.start(serve_http=False)
         await service.handle(Started(

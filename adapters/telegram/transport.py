@@ -28,6 +28,7 @@ from adapters.ratelimit import RateLimiter
 from adapters.telegram.inbound import parse_update
 from adapters.telegram.render import CAPABILITIES, fit_text, keyboard
 from conversations.events import ConversationRef, Event
+from conversations.messages import RenderedMessage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -154,7 +155,7 @@ class TelegramChannel:
 
     # -- outbound ------------------------------------------------------------------------
 
-    async def send(self, to: ConversationRef, message: Any) -> SentMessage:
+    async def send(self, to: ConversationRef, message: RenderedMessage) -> SentMessage:
         await self._limiter.acquire(to.chat_id)
         sent = await _call(lambda: self.bot.send_message(
             chat_id=int(to.chat_id), text=fit_text(message.text),
@@ -163,7 +164,9 @@ class TelegramChannel:
         ))
         return SentMessage(message_id=str(sent.message_id))
 
-    async def edit(self, to: ConversationRef, message_id: str, message: Any) -> None:
+    async def edit(
+        self, to: ConversationRef, message_id: str, message: RenderedMessage
+    ) -> None:
         await self._limiter.acquire(to.chat_id)
         try:
             await _call(lambda: self.bot.edit_message_text(
