@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from adapters.base import Channel
 from adapters.errors import RecipientUnavailable
 from bot.effects import payload_to_rendered
+from conversations.messages import SLOT_REF_PREFIX
 from storage.db import Database
 from storage.records import OutboxItem
 
@@ -39,6 +40,12 @@ class MessageSender:
 
     async def edit(self, item: OutboxItem) -> str | None:
         to, rendered = payload_to_rendered(item.payload)
-        message_id = str(item.payload["message_id"])
+        message_id: str | None = str(item.payload["message_id"])
+        if message_id is not None and message_id.startswith(SLOT_REF_PREFIX):
+            slot = message_id.removeprefix(SLOT_REF_PREFIX)
+            async with self.db.unit_of_work(read_only=True) as uow:
+                message_id = await uow.outbox.get_slot(to.key, slot)
+        if message_id is None:
+            return None  # nothing was shown in that slot: nothing to edit
         await self._channel(to.platform).edit(to, message_id, rendered)
         return message_id

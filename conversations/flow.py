@@ -26,6 +26,7 @@ from conversations.context import (
 from conversations.effects import (
     BindInvite,
     Cancel,
+    Edit,
     Effect,
     EraseAnswers,
     Notify,
@@ -34,7 +35,7 @@ from conversations.effects import (
 )
 from conversations.events import TimerFired, TimerKind
 from conversations.formatting import utc_stamp
-from conversations.messages import Message, msg
+from conversations.messages import Message, msg, slot_ref
 from conversations.prompts import (
     answer_open_message,
     confirm_message,
@@ -145,8 +146,15 @@ def start_answering(ctx: Ctx, st: InterviewState, effects: Iterable[Effect] = ()
                  prep_ends_at=None, parts=(), finish_pending=False)
     timer = Schedule(timer=TimerKind.ANSWER_END, at=ends, interview_id=st.interview_id,
                      key=step_of(st))
-    return Decision(state=st, effects=(*effects, timer,
+    return Decision(state=st, effects=(*effects, timer, *_close_countdown(ctx),
                                        *sends(ctx, [answer_open_message(ctx, st)])))
+
+
+def _close_countdown(ctx: Ctx) -> tuple[Effect, ...]:
+    """The prep message loses its Start-now button once preparing is over (one edit)."""
+    if ctx.state.phase is not Phase.PREPARING:
+        return ()
+    return (Edit(to=ctx.to, message_ref=slot_ref("countdown"), message=msg("prep.over")),)
 
 
 def start_now(ctx: Ctx) -> Decision:

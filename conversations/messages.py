@@ -52,6 +52,15 @@ def msg(
     )
 
 
+SLOT_REF_PREFIX = "slot:"
+
+
+def slot_ref(slot: str) -> str:
+    """An `Edit` target naming a status slot instead of a platform message id: the runtime
+    resolves it to the last message sent in that slot (the engine never sees platform ids)."""
+    return f"{SLOT_REF_PREFIX}{slot}"
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedMessage:
     """A message after catalog lookup: what adapters actually send."""

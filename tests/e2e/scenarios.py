@@ -35,8 +35,11 @@ async def answer_q1_by_voice_with_one_retake(user: FakeUser) -> None:
     await user.expect_message("Question 1 of 3", timeout=LONG)
     await user.press("I'm ready", timeout=LONG)
     await user.expect_message("Take 1 s to think", timeout=LONG)
-    # The prep timer (1 s) opens the answer window by itself.
+    # The prep timer (1 s) opens the answer window by itself, and the countdown message is
+    # edited once: its Start-now button goes away.
     await user.expect_message("Your turn", timeout=LONG)
+    edited = await user.expect_edit("Thinking time is over", timeout=LONG)
+    assert not edited.get("reply_markup"), edited
     await user.send_voice(MEDIA / "voice.ogg")
     await user.expect_message("part 1 received", timeout=LONG)
     await user.press("Done", timeout=LONG)

@@ -191,3 +191,19 @@ def test_decline_keeps_nothing() -> None:
     state = make_state(P.CONSENT, candidate_name="Ann")
     decision = decide(state, press(Action.CONSENT_NO), T0, KIT)
     assert decision.state == replace(state, phase=P.DECLINED, candidate_name=None)
+
+
+def test_leaving_preparation_edits_the_countdown_message_once() -> None:
+    from conversations.effects import Edit
+    from conversations.engine import decide
+    from conversations.messages import slot_ref
+    from tests.unit.engine_script import KIT, T0, make_state, of_type, press
+
+    preparing = make_state(Phase.PREPARING)
+    decision = decide(preparing, press(Action.START_NOW, "0.0"), T0, KIT)
+    edits = of_type(decision, Edit)
+    assert [(e.message_ref, e.message.text_id) for e in edits] == [
+        (slot_ref("countdown"), "prep.over")]
+    answering = decision.state
+    assert answering is not None
+    assert of_type(decide(answering, press(Action.DONE, "0.0"), T0, KIT), Edit) == []
