@@ -23,12 +23,13 @@ from typing import Any
 import aiohttp
 
 from adapters.errors import AdapterError, DeliveryFailed, RecipientUnavailable
-from adapters.slack import blocks
+from adapters.slack import blocks, modals
 from adapters.slack.app import Click, DecisionSubmitted
 from adapters.slack.transport import SlackWeb
 from bot.clock import Clock
 from bot.effects import Renderer, rendered_to_payload
-from bot.review import Gate, lane
+from bot.permissions import Gate
+from bot.submission import lane
 from config.kit_loader import DEFAULT_CLOSING
 from conversations.messages import msg
 from storage.db import Database
@@ -87,7 +88,7 @@ class Decisions:
         if decided is not None:
             await self.slack.ephemeral(click.channel, click.user, blocks.ALREADY_DECIDED)
             return
-        view = blocks.decision_modal(click.interview_id, decision,
+        view = modals.decision_modal(click.interview_id, decision,
                                      state.candidate_name or "the candidate",
                                      {"channel": click.channel})
         try:

@@ -1,4 +1,4 @@
-"""The review post and blind scoring: outbox handlers plus the reviewer's side of the desk.
+"""The review post: outbox handlers that put a submission, its media and its aggregate in Slack.
 
 Outbox kinds handled here (every Slack write that matters goes through the outbox, so it
 survives restarts and honours 429s):
@@ -10,7 +10,8 @@ survives restarts and honours 429s):
 - `review_upload`: one answer's media file, uploaded into the post's thread.
 - `review_refresh`: re-render the post from storage (progress, decision).
 - `review_aggregate`: post (or, after a revision, update) the aggregate in the thread.
-Items of one interview share the lane `review:<id>`, so they run in order.
+Items of one interview share the lane `review:<id>`, so they run in order. Reviewers'
+clicks are handled by `bot/scoring_desk.py`.
 """
 
 from __future__ import annotations
@@ -24,18 +25,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from adapters.errors import AdapterError, RecipientUnavailable
+from adapters.errors import RecipientUnavailable
 from adapters.slack import blocks
-from adapters.slack.app import Click, ScoresSubmitted
-from adapters.slack.blocks import AnswerView, DecisionView, PartView, SubmissionView
+from adapters.slack.blocks import DecisionView
 from adapters.slack.transport import SlackWeb
 from bot.clock import Clock
 from bot.effects import AfterCommit
 from bot.locks import KeyedLocks
-from config.kit import Kit
+from bot.submission import lane, load_submission, review_progress
 from conversations import scoring
-from storage.db import Database, UnitOfWork
-from storage.records import AnswerRecord, OutboxItem, TranscriptRecord, TranscriptStatus
+from storage.db import Database
+from storage.records import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -43,102 +43,10 @@ AGGREGATE_ACTION = "review_aggregate_posted"
 WAIT_FALLBACK_S = (15, 30, 60, 120, 300)  # re-check even if no wake-up came (restarts)
 
 
-def lane(interview_id: str) -> str:
-    return f"review:{interview_id}"
-
-
-@dataclass
-class Gate:
-    """Who may do what: recruiters decide and score; review-channel members score."""
-
-    slack: SlackWeb
-    recruiters: frozenset[str]
-
-    def is_recruiter(self, user: str) -> bool:
-        return f"slack:{user}" in self.recruiters
-
-    async def can_score(self, user: str, channel: str) -> bool:
-        """Raises AdapterError when Slack cannot tell (callers say "try again")."""
-        return self.is_recruiter(user) or user in await self.slack.members(channel)
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    view: SubmissionView
-    kit: Kit
-    media: list[dict[str, Any]]  # upload payloads (without channel/thread)
-
-
-async def load_submission(
-    uow: UnitOfWork, interview_id: str, partial: bool = False
-) -> Loaded | None:
-    state = await uow.interviews.get(interview_id)
-    if state is None:
-        return None
-    kit = await uow.campaigns.kit(state.kit_version_id)
-    campaign = await uow.campaigns.get(state.campaign_id)
-    records = await uow.answers.for_interview(interview_id)  # never the practice answer
-    transcripts = await uow.transcripts.for_interview(interview_id)
-    answers: list[AnswerView] = []
-    media: list[dict[str, Any]] = []
-    for number, question in enumerate(kit.questions, start=1):
-        tries = [a for a in records if a.question_id == question.id and not a.practice]
-        kept = [a for a in tries if a.kept]
-        chosen: AnswerRecord | None = kept[-1] if kept else None
-        parts = tuple(_part_view(p.kind, p.duration_s, p.text, transcripts.get(p.part_id))
-                      for p in (chosen.parts if chosen else []))
-        answers.append(AnswerView(
-            question=question, number=number, parts=parts,
-            late=bool(chosen and chosen.late), retakes_used=max(
-                (a.attempt_no for a in tries), default=0),
-        ))
-        for part_no, p in enumerate(chosen.parts if chosen else [], start=1):
-            if p.path and p.kind != "text":
-                media.append({
-                    "path": p.path, "filename": blocks.media_filename(
-                        number, part_no, p.kind, p.mime),
-                    "title": blocks.media_title(number, part_no, p.kind, p.duration_s),
-                })
-    taken = None
-    if state.opened_at is not None and state.submitted_at is not None:
-        taken = (state.submitted_at - state.opened_at) / timedelta(seconds=1)
-    view = SubmissionView(
-        interview_id=interview_id, candidate=state.candidate_name or "Candidate",
-        campaign=campaign.title if campaign else kit.title,
-        platform=state.candidate.platform if state.candidate else "—",
-        time_taken_s=taken, submitted_at=state.submitted_at,
-        flags=state.flags | ({"partial"} if partial else set()),
-        retakes_used=state.retakes_used, answers=tuple(answers),
-    )
-    return Loaded(view=view, kit=kit, media=media)
-
-
-def _part_view(
-    kind: str, duration: float | None, text: str | None, record: TranscriptRecord | None
-) -> PartView:
-    if kind == "text":
-        return PartView(kind=kind, text=text or "")
-    if record is None or record.status is TranscriptStatus.PENDING:
-        return PartView(kind=kind, duration_s=duration, pending=record is not None)
-    if record.status is TranscriptStatus.FAILED:
-        return PartView(kind=kind, duration_s=duration, failure=record.failure_reason or "?")
-    return PartView(kind=kind, duration_s=duration, text=record.text or "")
-
-
-def score_keys(kit: Kit) -> list[scoring.ScoreKey]:
-    return scoring.required_keys([q.id for q in kit.questions], [d.id for d in kit.rubric])
-
-
-async def review_progress(uow: UnitOfWork, interview_id: str, kit: Kit) -> scoring.Progress:
-    sheets = await uow.reviews.scores_for(interview_id)
-    return scoring.progress(sheets, score_keys(kit), kit.reviewers_required)
-
-
 @dataclass
 class ReviewService:
     db: Database
     slack: SlackWeb
-    gate: Gate
     clock: Clock
     wake_outbox: Callable[[], None]
     default_channel: str | None
@@ -146,7 +54,6 @@ class ReviewService:
     _dirty: asyncio.Event = field(default_factory=asyncio.Event)
     _locks: KeyedLocks = field(default_factory=KeyedLocks)
     _runner: asyncio.Task[None] | None = None
-    _chores: set[asyncio.Task[None]] = field(default_factory=set)
 
     # ---------------------------------------------------------------- lifecycle / wake-up
 
@@ -158,8 +65,6 @@ class ReviewService:
             self._runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._runner
-        if self._chores:
-            await asyncio.gather(*self._chores, return_exceptions=True)
 
     def on_commit(self, after: AfterCommit) -> None:
         """Called after every committed event (TranscriptReady included)."""
@@ -294,85 +199,3 @@ class ReviewService:
             await uow.audit.log("slack", AGGREGATE_ACTION, iid, {"ts": ts}, self.clock())
             await uow.commit()
         return ts
-
-    # ---------------------------------------------------------------- desk: scoring
-
-    async def open_scoring(self, click: Click) -> None:
-        iid = click.interview_id
-        async with self.db.unit_of_work(read_only=True) as uow:
-            post = await uow.reviews.post_for(iid)
-            decided = await uow.reviews.decision_for(iid)
-            loaded = await load_submission(uow, iid)
-            own = (await uow.reviews.scores_for(iid)).get(f"slack:{click.user}", {})
-            comment = (await uow.reviews.comments_for(iid)).get(f"slack:{click.user}", "")
-        if post is None or loaded is None:
-            await self.slack.ephemeral(click.channel, click.user, "This submission is unknown.")
-            return
-        if decided is not None:
-            await self.slack.ephemeral(click.channel, click.user, blocks.ALREADY_DECIDED)
-            return
-        refusal = await self._refusal(click.user, post.channel)
-        if refusal:
-            await self.slack.ephemeral(click.channel, click.user, refusal, click.response_url)
-            return
-        view = blocks.scoring_modal(
-            iid, loaded.view.candidate, loaded.kit.questions, loaded.kit.rubric, own, comment,
-            {"channel": post.channel},
-        )
-        try:
-            await self.slack.open_view(click.trigger_id, view)
-        except AdapterError as exc:
-            log.warning("review: scoring view for %s not opened: %s", iid, exc)
-
-    async def _refusal(self, user: str, channel: str) -> str | None:
-        try:
-            allowed = await self.gate.can_score(user, channel)
-        except AdapterError as exc:
-            log.warning("review: membership of %s in %s unknown: %s", user, channel, exc)
-            return "Slack did not answer the membership check; please try again."
-        return None if allowed else blocks.REFUSE_SCORE
-
-    async def save_scores(self, sub: ScoresSubmitted) -> str | None:
-        iid, reviewer = sub.interview_id, f"slack:{sub.user}"
-        async with self.db.unit_of_work(read_only=True) as uow:
-            post = await uow.reviews.post_for(iid)
-        if post is None:
-            return "This submission is unknown."
-        refusal = await self._refusal(sub.user, post.channel)
-        if refusal:
-            log.info("review: scores from %s for %s refused", reviewer, iid)
-            return refusal
-        async with self.db.unit_of_work() as uow:
-            if await uow.reviews.decision_for(iid) is not None:
-                return blocks.ALREADY_DECIDED
-            state = await uow.interviews.get(iid)
-            if state is None:
-                return "This submission is unknown."
-            kit = await uow.campaigns.kit(state.kit_version_id)
-            keys = score_keys(kit)
-            if not scoring.is_complete(sub.scores, keys) or not all(
-                    scoring.valid_score(v) for v in sub.scores.values()):
-                return "Please score every question on every dimension (1-4)."
-            before = await uow.reviews.scores_for(iid)
-            await uow.reviews.upsert_scores(
-                iid, reviewer, {k: sub.scores[k] for k in keys}, sub.comment)
-            progress = await review_progress(uow, iid, kit)
-            await uow.outbox.add("review_refresh", {"interview_id": iid}, lane(iid), iid)
-            if progress.complete and (await uow.reviews.mark_aggregate_posted(iid)
-                                      or post.aggregate_posted):
-                await uow.outbox.add("review_aggregate", {"interview_id": iid}, lane(iid), iid)
-            await uow.audit.log(reviewer, "scored", iid,
-                                {"revision": reviewer in before}, self.clock())
-            await uow.commit()
-        log.info("review: %s scored %s (%d of %d done)", reviewer, iid, progress.done,
-                 progress.required)
-        self.wake_outbox()
-        self._later(self.slack.ephemeral(sub.channel or post.channel, sub.user,
-                                          blocks.SCORES_SAVED))
-        return None
-
-    def _later(self, work: Any) -> None:
-        """Slow, best-effort work after the ack (e.g. an ephemeral confirmation)."""
-        task: asyncio.Task[None] = asyncio.ensure_future(work)
-        self._chores.add(task)
-        task.add_done_callback(self._chores.discard)

@@ -21,7 +21,9 @@ from adapters.slack.app import (
 from adapters.slack.transport import SlackWeb, build_client
 from bot.app import Service
 from bot.decisions import Decisions
-from bot.review import Gate, ReviewService
+from bot.permissions import Gate
+from bot.review import ReviewService
+from bot.scoring_desk import ScoringDesk
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,14 +33,14 @@ log = logging.getLogger(__name__)
 class Desk:
     """The `ReviewDesk` the Bolt app talks to: scoring here, decisions there."""
 
-    review: ReviewService
+    scoring: ScoringDesk
     decisions: Decisions
 
     async def open_scoring(self, click: Click) -> None:
-        await self.review.open_scoring(click)
+        await self.scoring.open_scoring(click)
 
     async def save_scores(self, submitted: ScoresSubmitted) -> str | None:
-        return await self.review.save_scores(submitted)
+        return await self.scoring.save_scores(submitted)
 
     async def open_decision(self, click: Click, decision: str) -> None:
         await self.decisions.open_decision(click, decision)
@@ -55,9 +57,11 @@ def attach_slack(service: Service, settings: Settings) -> None:
     gate = Gate(web, settings.recruiter_ids)
     wake = service.dispatcher.wake
     review = ReviewService(
-        db=service.db, slack=web, gate=gate, clock=service.clock, wake_outbox=wake,
+        db=service.db, slack=web, clock=service.clock, wake_outbox=wake,
         default_channel=settings.slack_review_channel,
     )
+    scoring = ScoringDesk(db=service.db, slack=web, gate=gate, clock=service.clock,
+                          wake_outbox=wake)
     secret = settings.decision_webhook_secret
     decisions = Decisions(
         db=service.db, slack=web, gate=gate, clock=service.clock,
@@ -66,7 +70,8 @@ def attach_slack(service: Service, settings: Settings) -> None:
         webhook_secret=secret.get_secret_value() if secret else None,
     )
     signing = settings.slack_signing_secret
-    app = build_app(client, signing.get_secret_value() if signing else "", Desk(review, decisions))
+    desk = Desk(scoring, decisions)
+    app = build_app(client, signing.get_secret_value() if signing else "", desk)
     service.dispatcher.handlers.update({
         "review": review.post,
         "review_upload": review.upload,
@@ -74,7 +79,7 @@ def attach_slack(service: Service, settings: Settings) -> None:
         "review_aggregate": review.post_aggregate,
         "decision_webhook": decisions.deliver_webhook,
     })
-    service.background.extend([review, decisions])
+    service.background.extend([review, scoring, decisions])
     if settings.slack_app_token is not None:
         service.background.append(SocketMode(app, settings.slack_app_token.get_secret_value()))
         log.info("slack: socket mode (SLACK_APP_TOKEN set)")

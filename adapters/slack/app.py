@@ -21,7 +21,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks
+from adapters.slack import blocks, modals
 from conversations.scoring import ScoreKey
 
 log = logging.getLogger(__name__)
@@ -111,30 +111,30 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
         decision = str(body["actions"][0]["action_id"])[len(blocks.DECIDE_PREFIX):]
         await desk.open_decision(_click(body), decision)
 
-    @app.view(blocks.SCORE_VIEW)
+    @app.view(modals.SCORE_VIEW)
     async def score_submit(ack: Ack, body: JsonDict) -> None:
         meta = _metadata(body)
-        scores, comment = blocks.parse_scores(body["view"]["state"]["values"])
+        scores, comment = modals.parse_scores(body["view"]["state"]["values"])
         error = await desk.save_scores(ScoresSubmitted(
             user=str(body["user"]["id"]), interview_id=meta.get("interview_id", ""),
             scores=scores, comment=comment, channel=meta.get("channel", ""),
         ))
         if error:
-            await ack(response_action="errors", errors={blocks.COMMENT_BLOCK: error})
+            await ack(response_action="errors", errors={modals.COMMENT_BLOCK: error})
         else:
             await ack()
 
-    @app.view(blocks.DECISION_VIEW)
+    @app.view(modals.DECISION_VIEW)
     async def decision_submit(ack: Ack, body: JsonDict) -> None:
         meta = _metadata(body)
         error = await desk.decide(DecisionSubmitted(
             user=str(body["user"]["id"]), interview_id=meta.get("interview_id", ""),
             decision=meta.get("decision", ""),
-            reason=blocks.parse_reason(body["view"]["state"]["values"]),
+            reason=modals.parse_reason(body["view"]["state"]["values"]),
             channel=meta.get("channel", ""),
         ))
         if error:
-            await ack(response_action="errors", errors={blocks.REASON_BLOCK: error})
+            await ack(response_action="errors", errors={modals.REASON_BLOCK: error})
         else:
             await ack()
 

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.slack import blocks
+from adapters.slack import blocks, modals
 from adapters.slack.blocks import AnswerView, DecisionView, PartView, SubmissionView
 from config.kit import DEFAULT_RUBRIC, Question
 from conversations.scoring import Progress, aggregate, required_keys
@@ -78,7 +78,7 @@ def test_long_transcripts_fit_a_section() -> None:
 
 def test_scoring_modal_prefills_only_own_scores() -> None:
     own = {("q1", "depth"): 2}
-    view = blocks.scoring_modal(
+    view = modals.scoring_modal(
         "iv1", "Ada", [Q1, Q2], DEFAULT_RUBRIC, own, "ok", {"channel": "C1"}
     )
     inputs = [b for b in view["blocks"] if b["type"] == "input"]
@@ -98,7 +98,7 @@ def test_parse_scores_round_trip() -> None:
         "s|q2|clarity": {"score": {"type": "static_select", "selected_option": None}},
         "comment": {"comment": {"type": "plain_text_input", "value": "  solid  "}},
     }
-    assert blocks.parse_scores(values) == ({("q1", "depth"): 3}, "solid")
+    assert modals.parse_scores(values) == ({("q1", "depth"): 3}, "solid")
 
 
 def test_aggregate_message_flags_calibration() -> None:
@@ -119,9 +119,9 @@ def test_progress_text() -> None:
 
 
 def test_decision_modal_and_media_names() -> None:
-    view = blocks.decision_modal("iv1", "reject", "Ada", {"channel": "C1"})
+    view = modals.decision_modal("iv1", "reject", "Ada", {"channel": "C1"})
     assert view["callback_id"] == "decision" and view["submit"]["text"] == "Reject"
-    assert blocks.parse_reason({"reason": {"reason": {"value": " no "}}}) == "no"
+    assert modals.parse_reason({"reason": {"reason": {"value": " no "}}}) == "no"
     assert blocks.media_filename(2, 1, "video_note", None) == "q2-part1.mp4"
     assert blocks.media_filename(1, 3, "document", "application/pdf") == "q1-part3.pdf"
     assert blocks.media_title(1, 2, "voice", 65) == "Q1 · part 2 (voice, 1 min 5 s)"

@@ -14,7 +14,7 @@ import pytest
 
 from adapters.slack.transport import SlackWeb, build_client
 from bot.effects import AfterCommit
-from bot.review import Gate, ReviewService
+from bot.review import ReviewService
 from config.kit import Kit, Question
 from conversations.effects import AnswerPart, SaveAnswer
 from conversations.events import ConversationRef
@@ -72,7 +72,7 @@ async def test_post_waits_for_its_transcripts_then_posts_once(
     async with FakeSlack() as fake:
         web_api = SlackWeb(build_client(fake.bot_token, fake.api_url))
         service = ReviewService(
-            db=db, slack=web_api, gate=Gate(web_api, frozenset()),
+            db=db, slack=web_api,
             clock=lambda: datetime.now(UTC), wake_outbox=woken.set, default_channel=CHANNEL,
         )
         await service.start()
