@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from config.kit import AnswerFormat
+from conversations import local_time
 from conversations.answers import has_pending, keep_attempt, save_attempt
 from conversations.context import (
     PRACTICE_INDEX,
@@ -48,7 +49,7 @@ from conversations.prompts import (
     question_message,
     retakes_left,
 )
-from conversations.reminders import out_of_quiet_hours, time_zone_for
+from conversations.reminders import reminder_timers, time_zone_for
 from conversations.state import Decision, InterviewState, Phase
 
 _ACTIVE_TIMERS = (TimerKind.REMINDER, TimerKind.PREP_END, TimerKind.ANSWER_END)
@@ -82,20 +83,18 @@ def consent_no(ctx: Ctx) -> Decision:
 
 def _deadline_timers(ctx: Ctx, st: InterviewState) -> list[Effect]:
     deadline = st.deadline_at or ctx.now + timedelta(hours=ctx.kit.deadline_hours)
-    timers: list[Effect] = []
-    for index, offset in enumerate(ctx.kit.reminders_seconds):
-        at = out_of_quiet_hours(deadline - timedelta(seconds=offset), ctx.kit.quiet_hours,
-                                st.time_zone, deadline)
-        if at > ctx.now:
-            timers.append(Schedule(timer=TimerKind.REMINDER, at=at,
-                                   interview_id=st.interview_id, key=f"r{index}"))
-    timers.append(Schedule(timer=TimerKind.DEADLINE, at=deadline, interview_id=st.interview_id))
-    return timers
+    st = replace(st, deadline_at=deadline)
+    return [*reminder_timers(ctx, st),
+            Schedule(timer=TimerKind.DEADLINE, at=deadline, interview_id=st.interview_id)]
 
 
 def consent_yes(ctx: Ctx) -> Decision:
     st = replace(ctx.state, phase=Phase.INSTRUCTIONS)
-    effects = (*_deadline_timers(ctx, st), *sends(ctx, [instructions_message(ctx, st)]))
+    messages = [instructions_message(ctx, st)]
+    if local_time.should_ask(ctx, st):
+        # Begin moves to the question, so the last message always carries the next step.
+        messages = [replace(messages[0], buttons=()), local_time.ask_message(ctx)]
+    effects = (*_deadline_timers(ctx, st), *sends(ctx, messages))
     return Decision(state=st, effects=effects)
 
 

@@ -1,15 +1,21 @@
 """When reminders go out: before the deadline, never in the candidate's quiet hours.
 
 The time zone comes from the platform's language hint ("en-GB" -> Europe/London); without a
-region it is UTC. Pure: the caller passes every time in.
+region the candidate is asked once (`local_time.py`) and until they answer it is UTC.
+Pure: the caller passes every time in.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from config.kit import QuietHours
+from conversations.context import Ctx
+from conversations.effects import Effect, Schedule
+from conversations.events import TimerKind
+from conversations.state import InterviewState
 
 # The most populous time zone of common regions; a hint is a guess, so keep it coarse.
 REGION_ZONES = {
@@ -26,23 +32,50 @@ LANGUAGE_ZONES = {"uk": "Europe/Kyiv", "pl": "Europe/Warsaw", "de": "Europe/Berl
                   "fr": "Europe/Paris", "it": "Europe/Rome", "ja": "Asia/Tokyo",
                   "ko": "Asia/Seoul", "nl": "Europe/Amsterdam", "tr": "Europe/Istanbul"}
 MARGIN = timedelta(minutes=30)  # a moved reminder still leaves this much before the deadline
+_OFFSET_ZONE = re.compile(r"^UTC([+-])(\d{2}):(\d{2})$")
 
 
-def time_zone_for(language_hint: str | None) -> str:
+def time_zone_for(language_hint: str | None) -> str | None:
+    """The zone a language hint points to, or None when it does not say."""
     if not language_hint:
-        return "UTC"
+        return None
     language, _, region = language_hint.replace("_", "-").partition("-")
-    return REGION_ZONES.get(region.upper()) or LANGUAGE_ZONES.get(language.lower(), "UTC")
+    return REGION_ZONES.get(region.upper()) or LANGUAGE_ZONES.get(language.lower())
+
+
+def zone_of(name: str | None) -> tzinfo:
+    """A zone name ("Europe/London"), a fixed offset ("UTC+05:30") or None (UTC)."""
+    if not name:
+        return UTC
+    fixed = _OFFSET_ZONE.match(name)
+    if fixed is None:
+        return ZoneInfo(name)
+    sign = -1 if fixed.group(1) == "-" else 1
+    return timezone(sign * timedelta(hours=int(fixed.group(2)), minutes=int(fixed.group(3))))
+
+
+def reminder_timers(ctx: Ctx, st: InterviewState) -> list[Effect]:
+    """The kit's reminders before the deadline, out of quiet hours, those still ahead."""
+    if st.deadline_at is None:
+        return []
+    timers: list[Effect] = []
+    for index, offset in enumerate(ctx.kit.reminders_seconds):
+        at = out_of_quiet_hours(st.deadline_at - timedelta(seconds=offset), ctx.kit.quiet_hours,
+                                st.time_zone, st.deadline_at)
+        if at > ctx.now:
+            timers.append(Schedule(timer=TimerKind.REMINDER, at=at,
+                                   interview_id=st.interview_id, key=f"r{index}"))
+    return timers
 
 
 def out_of_quiet_hours(
-    at: datetime, quiet: QuietHours | None, time_zone: str, deadline: datetime
+    at: datetime, quiet: QuietHours | None, time_zone: str | None, deadline: datetime
 ) -> datetime:
     """`at`, or the end of the quiet hours if that is still before the deadline, else the
     start of them (a little earlier than planned beats a message at night)."""
     if quiet is None:
         return at
-    zone = ZoneInfo(time_zone)
+    zone = zone_of(time_zone)
     local = at.astimezone(zone)
     if not quiet.contains(local.hour * 60 + local.minute):
         return at

@@ -48,7 +48,9 @@ class InterviewState:
     candidate: ConversationRef | None = None
     candidate_name: str | None = None
     language: str = "en"
-    time_zone: str = "UTC"  # for quiet hours; from the platform's language hint
+    # For quiet hours: from the platform's language hint, or asked once (`local_time.py`);
+    # None until known (reminders then use UTC).
+    time_zone: str | None = None
     opened_at: datetime | None = None
     deadline_at: datetime | None = None
     # -1 = practice question; 0..n-1 = kit questions

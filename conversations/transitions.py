@@ -8,7 +8,7 @@ nothing (or, for timers, transcripts and downloads nobody waits for, silently ig
 
 from __future__ import annotations
 
-from conversations import answering, commands, flow
+from conversations import answering, commands, flow, local_time
 from conversations.buttons import Action, ButtonPayload
 from conversations.context import Ctx, Handler, say, unchanged
 from conversations.events import (
@@ -67,6 +67,7 @@ TABLE: dict[tuple[Phase, str], Handler] = {
     (P.CONSENT, _button(Action.CONSENT_YES)): flow.consent_yes,
     (P.CONSENT, _button(Action.CONSENT_NO)): flow.consent_no,
     (P.INSTRUCTIONS, _button(Action.BEGIN)): flow.begin,
+    (P.INSTRUCTIONS, "text"): local_time.on_text,
     (P.PRESENTED, _button(Action.READY)): flow.ready,
     (P.PRESENTED, _button(Action.SKIP_PRACTICE)): flow.skip_practice,
     (P.PREPARING, _button(Action.START_NOW)): flow.start_now,

@@ -75,6 +75,11 @@ async def _drive_whole_interview(shell: Shell, proc: asyncio.subprocess.Process)
     try:
         await shell.expect("[1] Yes, I agree")
         await shell.type("1")
+        await shell.expect("what time is it where you are")
+        await shell.type("half past nine")  # not a clock reading: asked again, nothing lost
+        await shell.expect("couldn't read that as a time")
+        await shell.type("9:30 pm")
+        await shell.expect("it's 21:30 for you")
         await shell.expect("[1] Begin")
         await shell.type("1")
         await shell.expect("[2] Skip practice")

@@ -24,8 +24,11 @@ def test_full_interview() -> None:
     s.expect("intro.show", "consent.ask_kit")
     assert of_type(s.last, BindInvite) == [BindInvite(IID, ME)]
     s.press(Action.CONSENT_YES)
-    s.expect("instructions.show")
+    s.expect("instructions.show", "timezone.ask")
     assert len(of_type(s.last, Schedule)) == 3
+    s.feed(text("20:00"))  # 18:00 UTC on the test clock
+    s.expect("timezone.saved")
+    assert s.st.time_zone == "UTC+02:00"
 
     # practice, answered in text
     s.press(Action.BEGIN)

@@ -47,8 +47,10 @@ MB = 1024 * 1024
 REFUSALS: list[tuple[str, InterviewState, Callable[[], Event], list[str]]] = [
     ("text in consent", make_state(P.CONSENT), lambda: text("yes"), ["hint.consent"]),
     ("media in consent", make_state(P.CONSENT), lambda: media(), ["hint.consent"]),
-    ("text in instructions", make_state(P.INSTRUCTIONS), lambda: text("go"),
-     ["hint.instructions"]),
+    ("text in instructions", make_state(P.INSTRUCTIONS, time_zone="Europe/London"),
+     lambda: text("go"), ["hint.instructions"]),
+    ("unreadable local time", make_state(P.INSTRUCTIONS), lambda: text("teatime"),
+     ["timezone.unclear"]),
     ("media before ready", make_state(P.PRESENTED), lambda: media(), ["hint.presented"]),
     ("text while preparing", make_state(P.PREPARING), lambda: text("hm"), ["hint.preparing"]),
     ("media while confirming", make_state(P.CONFIRMING, parts=(part(1),)), lambda: media(),

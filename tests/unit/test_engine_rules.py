@@ -11,6 +11,7 @@ from conversations.effects import (
     FetchMedia,
     Notify,
     SaveAnswer,
+    Schedule,
     Send,
     SubmitForReview,
     Transcribe,
@@ -32,6 +33,7 @@ from tests.unit.engine_script import (
     press,
     started,
     stored,
+    text,
     text_ids,
     timer,
 )
@@ -207,3 +209,24 @@ def test_leaving_preparation_edits_the_countdown_message_once() -> None:
     answering = decision.state
     assert answering is not None
     assert of_type(decide(answering, press(Action.DONE, "0.0"), T0, KIT), Edit) == []
+
+
+def test_reminders_follow_the_local_time_the_candidate_gives() -> None:
+    """Asked once after consent: 03:00 for a candidate at 18:00 UTC is UTC+09:00, where both
+    default reminders (24 h and 2 h before a 18:00 UTC deadline) would fall in the night."""
+    s = Script(state=make_state(Phase.CONSENT))
+    s.press(Action.CONSENT_YES)
+    s.expect("instructions.show", "timezone.ask")
+    s.feed(text("3am"))
+    s.expect("timezone.saved")
+    assert s.st.time_zone == "UTC+09:00"
+    moved = sorted(e.at for e in of_type(s.last, Schedule))
+    day = T0.replace(hour=0)
+    # 08:00 local, the morning before the deadline; and 21:45 local, just before the night,
+    # because 08:00 after the night would be past the deadline.
+    assert moved == [day + timedelta(days=2, hours=23),
+                     day + timedelta(days=3, hours=12, minutes=45)]
+    assert of_type(s.last, Cancel) == [Cancel(timer=TimerKind.REMINDER, interview_id=IID)]
+    s.feed(text("4am"))  # asked once: a second time is no longer read as a clock
+    s.expect("hint.instructions")
+    assert s.st.time_zone == "UTC+09:00"
