@@ -9,7 +9,7 @@ from conversations.buttons import Action
 from conversations.context import Ctx, button, say, sends
 from conversations.effects import Notify, Send
 from conversations.events import ConversationRef
-from conversations.flow import cancel_all
+from conversations.flow import cancel_all, retention_timer
 from conversations.messages import msg
 from conversations.prompts import hint_message, pause_message, status_message, step_prompt
 from conversations.state import Decision, Phase
@@ -77,6 +77,7 @@ def withdraw_confirm(ctx: Ctx) -> Decision:
     st = replace(st, phase=Phase.WITHDRAWN, withdraw_pending=False, paused=False,
                  pause_requested=False)
     effects = (*cancel_all(st), Notify(interview_id=st.interview_id, what="withdrawn"),
+               *([retention_timer(ctx, st)] if st.kept or st.parts else []),
                *sends(ctx, [msg("withdraw.done")]))
     return Decision(state=st, effects=effects)
 

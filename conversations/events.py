@@ -46,6 +46,7 @@ class TimerKind(StrEnum):
     ANSWER_END = "answer_end"
     REMINDER = "reminder"
     DEADLINE = "deadline"
+    RETENTION = "retention"  # the kit's retention period is over: erase the answers
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

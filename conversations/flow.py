@@ -56,8 +56,25 @@ _ACTIVE_TIMERS = (TimerKind.REMINDER, TimerKind.PREP_END, TimerKind.ANSWER_END)
 
 
 def cancel_all(st: InterviewState) -> tuple[Effect, ...]:
+    """Every timer of a running interview (the retention timer outlives it)."""
     kinds = (*_ACTIVE_TIMERS, TimerKind.DEADLINE)
     return tuple(Cancel(timer=k, interview_id=st.interview_id) for k in kinds)
+
+
+def retention_timer(ctx: Ctx, st: InterviewState) -> Schedule:
+    """Answers are erased `retention_days` after the interview ends, as candidates are told."""
+    return Schedule(timer=TimerKind.RETENTION, interview_id=st.interview_id,
+                    at=ctx.now + timedelta(days=ctx.kit.retention_days))
+
+
+def erase_after_retention(ctx: Ctx) -> Decision:
+    """The retention period is over: answers, transcripts and media go; the record stays."""
+    st = replace(ctx.state, phase=Phase.ERASED, parts=(), kept=(), candidate_name=None)
+    return Decision(state=st, effects=(
+        EraseAnswers(interview_id=st.interview_id),
+        Notify(interview_id=st.interview_id, what="retention_erased",
+               detail=f"{ctx.kit.retention_days} days"),
+    ))
 
 
 def bind(ctx: Ctx) -> Decision:
@@ -225,7 +242,8 @@ def submit(
 ) -> Decision:
     st = replace(st, phase=Phase.SUBMITTED, submitted_at=ctx.now, paused=False,
                  pause_requested=False)
-    done = (*effects, SubmitForReview(interview_id=st.interview_id), *cancel_all(st))
+    done = (*effects, SubmitForReview(interview_id=st.interview_id), *cancel_all(st),
+            retention_timer(ctx, st))
     thanks = msg("submitted", retention_days=ctx.kit.retention_days)
     return Decision(state=st, effects=(*done, *sends(ctx, [*lead, thanks])))
 
@@ -255,7 +273,8 @@ def close_expired(ctx: Ctx, st: InterviewState) -> Decision:
         effects.extend(kept_effects)
     if st.kept:
         st = replace(st, flags=st.flags | {"partial"})
-        effects.append(SubmitForReview(interview_id=st.interview_id, partial=True))
+        effects.extend((SubmitForReview(interview_id=st.interview_id, partial=True),
+                        retention_timer(ctx, st)))
     return Decision(state=st, effects=tuple(effects))
 
 

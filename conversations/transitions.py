@@ -81,6 +81,9 @@ TABLE: dict[tuple[Phase, str], Handler] = {
     # after the deadline, downloads still finishing are kept and submitted
     (P.EXPIRED, "media_stored"): answering.on_stored,
     (P.EXPIRED, "media_failed"): answering.on_failed,
+    (P.SUBMITTED, "timer:retention"): flow.erase_after_retention,
+    (P.EXPIRED, "timer:retention"): flow.erase_after_retention,
+    (P.WITHDRAWN, "timer:retention"): flow.erase_after_retention,
 }
 
 # Available in every active phase (before the interview ends).

@@ -1,15 +1,24 @@
-"""Reminders and deadline closure fire at the right moments (a one-minute kit)."""
+"""Reminders and deadline closure fire at the right moments (a one-minute kit); the answers
+kept at closure are erased when the kit's retention period ends."""
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from storage.db import Database
 from tests.e2e.conftest import new_bot
-from tests.e2e.harness import MEDIA, ROOT, BotProcess, create_campaign, create_invite
+from tests.e2e.harness import (
+    MEDIA,
+    ROOT,
+    BotProcess,
+    create_campaign,
+    create_invite,
+    wait_until,
+)
 from tests.e2e.scenarios import LONG
 from tests.fakes.telegram import FakeTelegram
 
@@ -17,7 +26,7 @@ pytestmark = pytest.mark.e2e
 DEADLINE_KIT = ROOT / "tests" / "e2e" / "kits" / "e2e-deadline.yaml"
 
 
-async def test_reminder_then_deadline_closes_with_partial_answers(
+async def test_reminder_then_deadline_closes_with_partial_answers_erased_after_retention(
     fake_telegram: FakeTelegram, telegram_env: dict[str, str], tmp_path: Path,
     bot_process: list[BotProcess],
 ) -> None:
@@ -52,7 +61,42 @@ async def test_reminder_then_deadline_closes_with_partial_answers(
             state = await uow.interviews.by_token(token)
             assert state is not None
             answers = await uow.answers.for_interview(state.interview_id)
+        assert state.phase == "expired" and "partial" in state.flags
+        assert [a.question_id for a in answers if a.kept] == ["q1"]
+        media_files = [Path(p.path) for a in answers for p in a.parts if p.path]
+        assert media_files and all(f.exists() for f in media_files)
+        await _erase_after_retention(db, bot, state.interview_id, media_files)
     finally:
         await db.dispose()
-    assert state.phase == "expired" and "partial" in state.flags
-    assert [a.question_id for a in answers if a.kept] == ["q1"]
+    await user.send_text("Are my answers still there?")
+    await user.expect_message("erased", timeout=LONG)
+
+
+async def _erase_after_retention(
+    db: Database, bot: BotProcess, interview_id: str, media_files: list[Path]
+) -> None:
+    """The retention timer is due 30 days (the kit's `retention_days`) after closure. Move it
+    to now while the service is down: on start the overdue timer fires once and erases."""
+    async with db.unit_of_work(read_only=True) as uow:
+        [retention] = [t for t in await uow.timers.pending() if t.kind == "retention"]
+    days = (retention.due_at - datetime.now(UTC)) / timedelta(days=1)
+    assert 29.99 < days <= 30, days
+    await bot.stop()
+    async with db.unit_of_work() as uow:
+        await uow.timers.upsert(interview_id, "retention", "", datetime.now(UTC))
+        await uow.commit()
+    await bot.start()
+
+    async def erased() -> bool:
+        async with db.unit_of_work(read_only=True) as uow:
+            state = await uow.interviews.get(interview_id)
+            return state is not None and state.phase == "erased"
+
+    await wait_until(erased, LONG, "the interview erased after its retention period")
+    async with db.unit_of_work(read_only=True) as uow:
+        assert await uow.answers.for_interview(interview_id, include_practice=True) == []
+    await wait_until(lambda: _all_gone(media_files), LONG, "media files deleted")
+
+
+async def _all_gone(files: list[Path]) -> bool:
+    return not any(f.exists() for f in files)

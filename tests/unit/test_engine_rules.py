@@ -8,6 +8,7 @@ from datetime import timedelta
 from conversations.buttons import Action, ButtonPayload
 from conversations.effects import (
     Cancel,
+    EraseAnswers,
     FetchMedia,
     Notify,
     SaveAnswer,
@@ -184,7 +185,10 @@ def test_withdraw_then_final_status() -> None:
     script.feed(command("withdraw"))
     script.press(Action.WITHDRAW_CONFIRM)
     assert script.st.phase is P.WITHDRAWN
-    assert {c.timer for c in of_type(script.last, Cancel)} == set(TimerKind)
+    # every timer of the running interview; nothing was kept, so no retention timer either
+    assert {c.timer for c in of_type(script.last, Cancel)} == set(TimerKind) - {
+        TimerKind.RETENTION}
+    assert of_type(script.last, Schedule) == []
     script.feed(command("status"))
     script.expect("final.withdrawn")
 
@@ -230,3 +234,31 @@ def test_reminders_follow_the_local_time_the_candidate_gives() -> None:
     s.feed(text("4am"))  # asked once: a second time is no longer read as a clock
     s.expect("hint.instructions")
     assert s.st.time_zone == "UTC+09:00"
+
+
+def test_answers_are_erased_when_the_retention_period_ends() -> None:
+    """Candidates are told their recordings are deleted after `retention_days`: a timer set
+    at submission erases them then, through the same event path as every other timer."""
+    last_question = make_state(P.CONFIRMING, question_index=2, parts=(part(1),), kept=(
+        KeptAnswer("q1", 0, 30.0, False), KeptAnswer("q2", 0, 30.0, False)))
+    script = Script(state=last_question)
+    script.press(Action.KEEP)
+    assert script.st.phase is P.SUBMITTED
+    retention = [e for e in of_type(script.last, Schedule) if e.timer is TimerKind.RETENTION]
+    assert [e.at for e in retention] == [T0 + timedelta(days=KIT.retention_days)]
+    assert not [e for e in of_type(script.last, Cancel) if e.timer is TimerKind.RETENTION]
+
+    script.feed(timer(TimerKind.RETENTION))
+    erased = script.st
+    assert erased.phase == P.ERASED and erased.kept == () and not erased.candidate_name
+    assert of_type(script.last, EraseAnswers) == [EraseAnswers(interview_id=IID)]
+    assert [n.what for n in of_type(script.last, Notify)] == ["retention_erased"]
+    assert of_type(script.last, Send) == []  # no message out of the blue months later
+    script.feed(text("hello?"))
+    script.expect("final.erased")
+
+
+def test_retention_timer_of_a_running_interview_changes_nothing() -> None:
+    state = make_state(P.PRESENTED)
+    decision = decide(state, timer(TimerKind.RETENTION), T0, KIT)
+    assert decision.state == state and decision.effects == ()
