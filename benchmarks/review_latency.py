@@ -28,12 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import (  # noqa: E402
     MEDIA,
+    BotProcess,
     base_env,
     create_campaign,
     create_invite,
     wait_until,
 )
-from tests.e2e.test_slack_review import REVIEW, SlackBot  # noqa: E402
+from tests.e2e.test_slack_review import REVIEW  # noqa: E402
 from tests.fakes.slack import FakeSlack  # noqa: E402
 from tests.fakes.telegram import FakeTelegram, FakeUser  # noqa: E402
 
@@ -58,13 +59,13 @@ questions:
 WAIT = 300.0
 
 
-def transcribed(bot: SlackBot) -> list[float]:
+def transcribed(bot: BotProcess) -> list[float]:
     """Seconds each finished transcription took (one log line per part)."""
     return [float(s) for s in re.findall(r"transcribed [0-9a-f]+: .*? audio in ([\d.]+)s",
                                          bot.logs())]
 
 
-async def answer_all(user: FakeUser, token: str, bot: SlackBot, paced: bool) -> float:
+async def answer_all(user: FakeUser, token: str, bot: BotProcess, paced: bool) -> float:
     """Returns the wall-clock time at which the last answer was finished (Done).
 
     `paced`: before each answer, wait until the earlier answers are transcribed (a real
@@ -86,7 +87,7 @@ async def answer_all(user: FakeUser, token: str, bot: SlackBot, paced: bool) -> 
     return done_at
 
 
-async def _count(bot: SlackBot, n: int) -> bool:
+async def _count(bot: BotProcess, n: int) -> bool:
     return len(transcribed(bot)) >= n
 
 
@@ -103,7 +104,7 @@ async def one_run(workdir: Path, workers: int, paced: bool) -> tuple[float, list
         )
         slug = await create_campaign(env, kit, slug="bench")
         token = await create_invite(env, slug, "Bench")
-        bot = SlackBot(env=env, log_path=workdir / "bot.log")
+        bot = BotProcess(env=env, log_path=workdir / "bot.log")
         await bot.start()
         try:
             done_at = await answer_all(telegram.user(2001, "Bench"), token, bot, paced)

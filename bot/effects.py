@@ -121,6 +121,9 @@ class EffectWriter:
             case EraseAnswers(interview_id=iid):
                 after.erased_media.extend(await uow.interviews.erase_answers(iid))
                 await uow.audit.log("engine", "answers_erased", iid, {}, self.clock())
+                if await uow.reviews.post_for(iid) is not None:  # the copies in Slack too
+                    await uow.outbox.add("review_erase", {"interview_id": iid}, None, iid)
+                    after.wake_outbox = True
         return True
 
     async def _submit(

@@ -10,6 +10,8 @@ survives restarts and honours 429s):
 - `review_upload`: one answer's media file, uploaded into the post's thread.
 - `review_refresh`: re-render the post from storage (progress, decision).
 - `review_aggregate`: post (or, after a revision, update) the aggregate in the thread.
+- `review_erase` (written when answers are erased at the end of the retention period): the
+  uploaded files are deleted and the post keeps no answer, transcript or name.
 Items of one interview share the lane `review:<id>`, so they run in order. Reviewers'
 clicks are handled by `bot/scoring_desk.py`.
 """
@@ -34,8 +36,9 @@ from bot.effects import AfterCommit
 from bot.locks import KeyedLocks
 from bot.submission import lane, load_submission, review_progress
 from conversations import scoring
+from conversations.state import Phase
 from storage.db import Database
-from storage.records import OutboxItem
+from storage.records import OutboxItem, ReviewDecision
 
 log = logging.getLogger(__name__)
 
@@ -162,15 +165,36 @@ class ReviewService:
         iid = str(item.payload["interview_id"])
         async with self.db.unit_of_work(read_only=True) as uow:
             post = await uow.reviews.post_for(iid)
-            loaded = await load_submission(uow, iid)
-            if post is None or loaded is None:
-                return None
-            progress = await review_progress(uow, iid, loaded.kit)
+            state = await uow.interviews.get(iid)
+            erased = state is not None and state.phase == Phase.ERASED
+            loaded = None if erased else await load_submission(uow, iid)
+            progress = await review_progress(uow, iid, loaded.kit) if loaded else None
             decided = await uow.reviews.decision_for(iid)
-        decision = None if decided is None else DecisionView(
-            decided.decision, decided.decided_by, decided.reason, decided.decided_at)
-        message = blocks.submission_message(loaded.view, progress, decision)
+        if erased:
+            return await self.erase(item)  # never bring answers back into view
+        if post is None or loaded is None or progress is None:
+            return None
+        message = blocks.submission_message(loaded.view, progress, _decision_view(decided))
         await self.slack.update(post.channel, post.ts, message)
+        return post.ts
+
+    async def erase(self, item: OutboxItem) -> str | None:
+        """Delete the uploaded media and replace the post by a note that keeps no answer."""
+        iid = str(item.payload["interview_id"])
+        async with self.db.unit_of_work(read_only=True) as uow:
+            post = await uow.reviews.post_for(iid)
+            state = await uow.interviews.get(iid)
+            if post is None or state is None:
+                return None
+            kit = await uow.campaigns.kit(state.kit_version_id)
+            file_ids = await uow.outbox.sent_refs(iid, "review_upload")
+            decided = await uow.reviews.decision_for(iid)
+        for file_id in file_ids:  # already-deleted files count as deleted: safe to retry
+            await self.slack.delete_file(file_id)
+        message = blocks.erased_message(kit.title, kit.retention_days, self.clock(),
+                                        _decision_view(decided))
+        await self.slack.update(post.channel, post.ts, message)
+        log.info("review: erased interview %s from Slack (%d file(s))", iid, len(file_ids))
         return post.ts
 
     async def post_aggregate(self, item: OutboxItem) -> str | None:
@@ -199,3 +223,10 @@ class ReviewService:
             await uow.audit.log("slack", AGGREGATE_ACTION, iid, {"ts": ts}, self.clock())
             await uow.commit()
         return ts
+
+
+def _decision_view(decided: ReviewDecision | None) -> DecisionView | None:
+    if decided is None:
+        return None
+    return DecisionView(decided.decision, decided.decided_by, decided.reason,
+                        decided.decided_at)

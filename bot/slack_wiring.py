@@ -77,6 +77,7 @@ def attach_slack(service: Service, settings: Settings) -> None:
         "review_upload": review.upload,
         "review_refresh": review.refresh,
         "review_aggregate": review.post_aggregate,
+        "review_erase": review.erase,
         "decision_webhook": decisions.deliver_webhook,
     })
     service.background.extend([review, scoring, decisions])

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 RETRYABLE_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
+FILE_GONE = frozenset({"file_not_found", "file_deleted"})
 
 
 def build_client(token: str, api_url: str) -> AsyncWebClient:
@@ -114,6 +115,15 @@ class SlackWeb:
                 cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:
                     return frozenset(found)
+
+    async def delete_file(self, file_id: str) -> None:
+        """Delete a file the bot uploaded; one already gone counts as deleted."""
+        async with mapped_errors("files.delete"):
+            try:
+                await self.client.files_delete(file=file_id)
+            except SlackApiError as exc:
+                if exc.response.get("error") not in FILE_GONE:
+                    raise
 
     async def upload(
         self, channel: str, thread_ts: str, path: Path, filename: str, title: str

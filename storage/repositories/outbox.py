@@ -52,6 +52,17 @@ class OutboxRepository(Repository):
         )
         return [_item(r) for r in rows]
 
+    async def sent_refs(self, interview_id: str, kind: str) -> list[str]:
+        """Platform ids (message ts, file id) of the interview's delivered items of `kind`."""
+        refs = await self._session.scalars(
+            select(OutboxRow.platform_message_id)
+            .where(OutboxRow.interview_id == interview_id, OutboxRow.kind == kind,
+                   OutboxRow.status == OutboxStatus.SENT.value,
+                   OutboxRow.platform_message_id.is_not(None))
+            .order_by(OutboxRow.id)
+        )
+        return [r for r in refs if r]
+
     async def get(self, item_id: int) -> OutboxItem | None:
         row = await self._session.get(OutboxRow, item_id)
         return None if row is None else _item(row)

@@ -104,3 +104,47 @@ async def test_post_waits_for_its_transcripts_then_posts_once(
             assert (f.thread_ts, f.content, f.name) == (ts, b"OggS-answer", "q1-part1.ogg")
         finally:
             await service.stop()
+
+
+async def test_erasure_deletes_the_uploaded_media_and_the_answers_from_the_post(
+    db: Database, tmp_path: Path
+) -> None:
+    media = tmp_path / "a.ogg"
+    media.write_bytes(b"OggS-answer")
+    async with FakeSlack() as fake:
+        service = ReviewService(
+            db=db, slack=SlackWeb(build_client(fake.bot_token, fake.api_url)),
+            clock=lambda: datetime.now(UTC), wake_outbox=lambda: None, default_channel=CHANNEL,
+        )
+        iid = await submitted_interview(db, media)
+        async with db.unit_of_work() as uow:
+            await uow.transcripts.save_result(f"{iid}-2", "I like it", [], "en", "t", 5, 1)
+            await uow.commit()
+        item = OutboxItem(1, "review", {"interview_id": iid}, None, iid, 0, T0, T0)
+        ts = await service.post(item)
+        assert ts is not None
+        [upload] = await items(db, "review_upload")
+        file_id = await service.upload(upload)
+        async with db.unit_of_work() as uow:  # what the dispatcher records on delivery
+            await uow.outbox.mark_sent(upload.id, file_id, datetime.now(UTC))
+            state = await uow.interviews.get(iid)
+            assert state is not None
+            await uow.interviews.save(replace(state, phase=Phase.ERASED, candidate_name=None))
+            await uow.commit()
+
+        assert await service.erase(item) == ts
+        assert fake.deleted_files() == {file_id}
+        post = fake.message(CHANNEL, ts)
+        assert post is not None
+        assert "Submission erased" in str(post["blocks"]) and "180-day" in str(post["blocks"])
+        assert "I like it" not in str(post) and "Ann" not in str(post)
+        assert not [b for b in post["blocks"] if b["type"] == "actions"]  # no more scoring
+        [share] = [m for m in fake.thread(CHANNEL, ts) if m.get("files")]
+        assert share["files"] == [{"id": file_id, "mode": "tombstone"}]
+
+        # a refresh queued before the erasure (a late score) does not bring answers back,
+        # and erasing again (a retried outbox item) is harmless
+        assert await service.refresh(item) == ts
+        assert await service.erase(item) == ts
+        post = fake.message(CHANNEL, ts)
+        assert post is not None and "I like it" not in str(post)

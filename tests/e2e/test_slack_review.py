@@ -1,8 +1,9 @@
 """The reviewer side end to end: a Telegram interview -> one Slack review post with
 transcripts and uploaded media -> blind scoring by two reviewers -> aggregate with a
 calibration flag -> a recruiter advances -> the candidate hears back on Telegram and the
-decision webhook arrives signed. Refusals (non-reviewer, non-recruiter, bad signature)
-change nothing. Real service process, fake Telegram + fake Slack on loopback.
+decision webhook arrives signed -> at the end of the retention period the media files are
+deleted from Slack and the post keeps no answer. Refusals (non-reviewer, non-recruiter, bad
+signature) change nothing. Real service process, fake Telegram + fake Slack on loopback.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import hashlib
 import hmac
 import json
 import re
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +24,14 @@ from aiohttp import web
 
 from bot.decisions import SIGNATURE_HEADER
 from config.kit_loader import DEFAULT_CLOSING
+from storage.db import Database
+from tests.e2e.conftest import new_bot
 from tests.e2e.harness import (
     MEDIA,
-    ROOT,
     BotProcess,
     base_env,
     create_campaign,
     create_invite,
-    wait_until,
 )
 from tests.e2e.scenarios import LONG, consent_and_begin, practice_by_voice
 from tests.fakes.slack import FakeSlack, SlackDriver
@@ -43,38 +44,6 @@ REV1, REV2, RECRUITER, OUTSIDER = "U0REV0001", "U0REV0002", "U0RECRUIT", "U0OUTS
 WEBHOOK_SECRET = "whsec-test"
 DIMENSIONS = ("clarity", "depth", "communication", "relevance")
 QUESTIONS = ("q1", "q2", "q3")
-
-# Until bot/serve.py calls attach_slack itself, run the CLI with it patched in.
-SERVE_WITH_SLACK = """
-import sys
-import bot.serve as serve
-from bot.slack_wiring import attach_slack
-from pathlib import Path
-if "attach_slack" not in Path(serve.__file__).read_text():
-    _build = serve.build_service
-    async def build_service(settings):
-        service = await _build(settings)
-        if settings.slack_enabled:
-            attach_slack(service, settings)
-        return service
-    serve.build_service = build_service
-from bot.cli import main
-sys.argv = ["interview-bot", "run"]
-main()
-"""
-
-
-class SlackBot(BotProcess):
-    async def start(self, timeout: float = 60) -> None:
-        handle = self.log_path.open("ab")
-        self._log_handle = handle
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", SERVE_WITH_SLACK,
-            env=self.env, cwd=str(ROOT), stdout=handle, stderr=handle,
-            stdin=asyncio.subprocess.DEVNULL,
-        )
-        await wait_until(self._healthy, timeout, f"bot health at {self.url}/healthz")
-
 
 @dataclass
 class WebhookReceiver:
@@ -179,8 +148,7 @@ async def test_review_scoring_and_decision(
     env = slack_env(tmp_path, fake_telegram, fake_slack, webhook.url)
     slug = await create_campaign(env)
     token = await create_invite(env, slug, "Ada Lovelace")
-    bot = SlackBot(env=env, log_path=tmp_path / "bot.log")
-    bot_process.append(bot)
+    bot = new_bot(env, tmp_path, bot_process)
     await bot.start()
     driver = SlackDriver(fake_slack, f"{bot.url}/slack/events")
     ada = fake_telegram.user(1001, "Ada")
@@ -189,9 +157,11 @@ async def test_review_scoring_and_decision(
         post = await fake_slack.wait_for_message(
             REVIEW, lambda m: "Submission" in all_text(m) and not m.get("files"), timeout=180)
         await _check_post(fake_slack, post)
+        iid = _iid(post)  # read now: the post (updated in place) loses its buttons later
         await _refusals(fake_slack, driver, post)
         await _blind_scoring(fake_slack, driver, post)
         await _decide(fake_slack, driver, post, ada, webhook)
+        await _erase_after_retention(fake_slack, bot, env["DATABASE_URL"], post["ts"], iid)
     except BaseException:
         print(bot.logs()[-20000:])
         raise
@@ -319,3 +289,27 @@ async def _decide(fake: FakeSlack, driver: SlackDriver, post: dict[str, Any], ad
         lambda: "Advanced" in all_text(fake.message(REVIEW, ts) or {}), what="decision shown")
     assert "score_open" not in all_text(fake.message(REVIEW, ts) or {})
     print(f"review post ts={ts}; webhook headers ok; decision delivered")
+
+
+async def _erase_after_retention(
+    fake: FakeSlack, bot: BotProcess, database_url: str, ts: str, iid: str
+) -> None:
+    """Move the retention timer (due `retention_days` after submission) to now while the
+    service is down; on start it fires and the Slack copies go as well."""
+    uploaded = {f.id for f in fake.uploaded_files(REVIEW)}
+    assert uploaded
+    await bot.stop()
+    db = Database.from_url(database_url)
+    try:
+        async with db.unit_of_work() as uow:
+            await uow.timers.upsert(iid, "retention", "", datetime.now(UTC))
+            await uow.commit()
+    finally:
+        await db.dispose()
+    await bot.start()
+    await fake.wait_until(
+        lambda: "Submission erased" in all_text(fake.message(REVIEW, ts) or {}),
+        timeout=LONG, what="post replaced after the retention period")
+    erased = all_text(fake.message(REVIEW, ts) or {})
+    assert "Ada" not in erased and "Advanced" in erased and "score_open" not in erased
+    assert fake.deleted_files() == uploaded

@@ -67,6 +67,7 @@ class FakeSlackCore:
         self._response_urls: dict[str, JsonDict] = {}
         self._response_posts: list[JsonDict] = []
         self._files: dict[str, FakeFile] = {}
+        self._deleted_files: set[str] = set()
         self._uploads: dict[str, str] = {}  # upload id -> file id
         self._members: dict[str, list[str]] = {}
         self._users: dict[str, JsonDict] = {}

@@ -30,6 +30,7 @@ class FilesMixin(MessageStoreMixin):
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
             "files.info": self._files_info,
+            "files.delete": self._files_delete,
         }
 
     def add_file(
@@ -58,6 +59,10 @@ class FilesMixin(MessageStoreMixin):
 
     def file(self, file_id: str) -> FakeFile:
         return self._files[file_id]
+
+    def deleted_files(self) -> set[str]:
+        """Ids of files removed with ``files.delete``."""
+        return set(self._deleted_files)
 
     def _new_file(self, *, name: str, title: str, length: int, user: str) -> FakeFile:
         fid = self._new_id("F")
@@ -144,6 +149,26 @@ class FilesMixin(MessageStoreMixin):
         if f is None:
             raise SlackApiFailure("file_not_found")
         return {"ok": True, "file": f.to_api()}
+
+    async def _files_delete(self, params: JsonDict, token: str) -> JsonDict:
+        """Deletes the file; messages that shared it keep a tombstone, as in Slack."""
+        require(params, "file")
+        fid = str(params["file"])
+        if fid in self._deleted_files:
+            raise SlackApiFailure("file_deleted")
+        f = self._files.get(fid)
+        if f is None:
+            raise SlackApiFailure("file_not_found")
+        if f.user != self.bot_user_id:
+            raise SlackApiFailure("cant_delete_file")
+        del self._files[fid]
+        self._deleted_files.add(fid)
+        for msgs in self._messages.values():
+            for msg in msgs:
+                if "files" in msg:
+                    msg["files"] = [{"id": fid, "mode": "tombstone"} if e.get("id") == fid
+                                    else e for e in msg["files"]]
+        return {"ok": True}
 
     # ------------------------------------------------------------------ non-API endpoints
 
