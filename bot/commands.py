@@ -12,8 +12,9 @@ import typer
 
 from config.kit import Kit
 from config.settings import Settings
-from storage.db import Database
-from storage.records import Campaign, CampaignStatus
+from conversations.state import InterviewState
+from storage.db import Database, UnitOfWork
+from storage.records import Campaign, CampaignStatus, CampaignSummary
 
 SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -61,12 +62,13 @@ async def list_campaigns(settings: Settings) -> list[str]:
         await db.dispose()
     if not rows:
         return ["no campaigns yet: interview-bot campaign create config/kits/<kit>.yaml"]
-    return [
-        f"{r.id} {r.slug} {r.status} invited={r.invited} opened={r.opened} "
-        f"started={r.started} submitted={r.submitted} expired={r.expired} "
-        f"withdrawn={r.withdrawn}"
-        for r in rows
-    ]
+    return [summary_line(r) for r in rows]
+
+
+def summary_line(r: CampaignSummary) -> str:
+    return (f"{r.id} {r.slug} {r.status} invited={r.invited} opened={r.opened} "
+            f"started={r.started} submitted={r.submitted} expired={r.expired} "
+            f"withdrawn={r.withdrawn}")
 
 
 def read_names(path: Path) -> list[str]:
@@ -100,14 +102,31 @@ async def telegram_username(settings: Settings) -> str | None:
         await session.close()
 
 
-async def invite_links(settings: Settings, token: str, channel: str | None) -> list[str]:
-    links: list[str] = []
+async def invite_links(
+    settings: Settings, tokens: list[str], channel: str | None
+) -> list[list[str]]:
+    """Per token, one invite link per enabled channel (or the bare token when none is on)."""
+    username = None
     if channel in (None, "telegram") and settings.telegram_enabled:
-        username = await telegram_username(settings)
-        links.append(f"https://t.me/{username}?start={token}")
-    if channel in (None, "whatsapp") and settings.whatsapp_enabled and settings.whatsapp_number:
-        links.append(f"https://wa.me/{settings.whatsapp_number.lstrip('+')}?text={token}")
-    return links or [token]
+        username = await telegram_username(settings)  # one getMe for the whole batch
+    number = settings.whatsapp_number if settings.whatsapp_enabled else None
+    result = []
+    for token in tokens:
+        links = []
+        if username is not None:
+            links.append(f"https://t.me/{username}?start={token}")
+        if channel in (None, "whatsapp") and number:
+            links.append(f"https://wa.me/{number.lstrip('+')}?text={token}")
+        result.append(links or [token])
+    return result
+
+
+async def invite_into(
+    uow: UnitOfWork, campaign: Campaign, names: list[str]
+) -> list[InterviewState]:
+    """Creates one invite per name, in order."""
+    return [await uow.interviews.create_invite(campaign.id, campaign.kit_version_id, name)
+            for name in names]
 
 
 async def create_invites(
@@ -120,18 +139,12 @@ async def create_invites(
             campaign = await uow.campaigns.by_slug(slug)
             if campaign is None:
                 raise SystemExit(f"no campaign {slug!r} (see: interview-bot campaign list)")
-            states = [
-                await uow.interviews.create_invite(campaign.id, campaign.kit_version_id, name)
-                for name in names
-            ]
+            invited = await invite_into(uow, campaign, names)
             await uow.commit()
     finally:
         await db.dispose()
-    lines = []
-    for state in states:
-        links = await invite_links(settings, state.invite_token, channel)
-        lines.append("\t".join([state.candidate_name or "", *links]))
-    return lines
+    links = await invite_links(settings, [s.invite_token for s in invited], channel)
+    return ["\t".join([name, *each]) for name, each in zip(names, links, strict=True)]
 
 
 def transcribe_files(settings: Settings, files: list[Path], as_json: bool) -> int:

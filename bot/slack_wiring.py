@@ -14,6 +14,7 @@ from adapters.slack.app import (
     Click,
     DecisionSubmitted,
     ScoresSubmitted,
+    SlashCommand,
     SocketMode,
     aiohttp_handler,
     build_app,
@@ -22,6 +23,7 @@ from adapters.slack.transport import SlackWeb, build_client
 from bot.app import Service
 from bot.decisions import Decisions
 from bot.permissions import Gate
+from bot.recruiter_desk import RecruiterDesk
 from bot.review import ReviewService
 from bot.scoring_desk import ScoringDesk
 from config.settings import Settings
@@ -31,10 +33,11 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Desk:
-    """The `ReviewDesk` the Bolt app talks to: scoring here, decisions there."""
+    """The `ReviewDesk` the Bolt app talks to: scoring, decisions, recruiter commands."""
 
     scoring: ScoringDesk
     decisions: Decisions
+    recruiters: RecruiterDesk
 
     async def open_scoring(self, click: Click) -> None:
         await self.scoring.open_scoring(click)
@@ -47,6 +50,9 @@ class Desk:
 
     async def decide(self, submitted: DecisionSubmitted) -> str | None:
         return await self.decisions.decide(submitted)
+
+    async def command(self, cmd: SlashCommand) -> str:
+        return await self.recruiters.command(cmd)
 
 
 def attach_slack(service: Service, settings: Settings) -> None:
@@ -70,7 +76,8 @@ def attach_slack(service: Service, settings: Settings) -> None:
         webhook_secret=secret.get_secret_value() if secret else None,
     )
     signing = settings.slack_signing_secret
-    desk = Desk(scoring, decisions)
+    recruiters = RecruiterDesk(db=service.db, settings=settings, gate=gate, clock=service.clock)
+    desk = Desk(scoring, decisions, recruiters)
     app = build_app(client, signing.get_secret_value() if signing else "", desk)
     service.dispatcher.handlers.update({
         "review": review.post,

@@ -1,4 +1,4 @@
-"""slack-bolt `AsyncApp` for the reviewer side: translate Slack requests, nothing more.
+"""slack-bolt `AsyncApp` for reviewers and recruiters: translate Slack requests, nothing more.
 
 One URL (`/slack/events`) takes events, interactivity and slash commands; Bolt verifies the
 v0 signature (bad or stale -> 401) and answers url_verification. Every listener acks at
@@ -60,6 +60,15 @@ class DecisionSubmitted:
     channel: str
 
 
+@dataclass(frozen=True, slots=True)
+class SlashCommand:
+    """A slash command (`/interview invite …`); `text` is what follows the command."""
+
+    user: str
+    command: str
+    text: str
+
+
 class ReviewDesk(Protocol):
     async def open_scoring(self, click: Click) -> None: ...
 
@@ -71,8 +80,12 @@ class ReviewDesk(Protocol):
     async def decide(self, submitted: DecisionSubmitted) -> str | None:
         """None when decided; otherwise the reason shown in the modal (nothing changed)."""
 
+    async def command(self, cmd: SlashCommand) -> str:
+        """The reply to a slash command, shown only to the person who ran it."""
+
 
 Ack = Callable[..., Awaitable[None]]
+Respond = Callable[..., Awaitable[Any]]
 
 
 def _click(body: JsonDict) -> Click:
@@ -139,9 +152,13 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
             await ack()
 
     @app.command(re.compile(r".*"))
-    async def any_command(ack: Ack) -> None:
-        await ack("Reviews happen in the review channel: use the Score and decision "
-                  "buttons on each submission.")
+    async def any_command(ack: Ack, body: JsonDict, respond: Respond) -> None:
+        await ack()  # creating invites may call other APIs: reply through response_url
+        reply = await desk.command(SlashCommand(
+            user=str(body.get("user_id", "")), command=str(body.get("command", "")),
+            text=str(body.get("text", "")),
+        ))
+        await respond(text=reply, response_type="ephemeral")
 
     @app.event(re.compile(r".*"))
     async def any_event() -> None:

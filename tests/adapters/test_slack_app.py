@@ -15,6 +15,7 @@ from adapters.slack.app import (
     Click,
     DecisionSubmitted,
     ScoresSubmitted,
+    SlashCommand,
     aiohttp_handler,
     build_app,
 )
@@ -29,6 +30,7 @@ class RecordingDesk:
     clicks: list[tuple[str, Click]] = field(default_factory=list)
     scores: list[ScoresSubmitted] = field(default_factory=list)
     decisions: list[DecisionSubmitted] = field(default_factory=list)
+    commands: list[SlashCommand] = field(default_factory=list)
     refuse: str | None = None
     seen: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -47,6 +49,10 @@ class RecordingDesk:
     async def decide(self, submitted: DecisionSubmitted) -> str | None:
         self.decisions.append(submitted)
         return self.refuse
+
+    async def command(self, cmd: SlashCommand) -> str:
+        self.commands.append(cmd)
+        return f"reply to {cmd.text}"
 
 
 @pytest.fixture
@@ -94,12 +100,21 @@ async def test_bad_or_stale_signatures_are_refused(
     assert desk.clicks == []
 
 
-async def test_url_verification_and_commands(served: tuple[RecordingDesk, SlackDriver]) -> None:
-    _, driver = served
+async def test_url_verification_and_commands(
+    fake: FakeSlack, served: tuple[RecordingDesk, SlackDriver]
+) -> None:
+    desk, driver = served
     r = await driver.url_verification("abc")
     assert r.ok and "abc" in r.body
-    r = await driver.slash("U1", "/interview", "help")
-    assert r.ok and "review channel" in r.body
+    r = await driver.slash("U1", "/interview", "invite screen Ann Lee")
+    assert r.ok and r.elapsed < 3 and not r.body  # acked at once, the reply comes after
+    reply = await fake.wait_until(
+        lambda: next((e for e in fake.ephemerals if e.get("via") == "response_url"), None),
+        what="the command's reply")
+    assert (reply["user"], reply["text"]) == ("U1", "reply to invite screen Ann Lee")
+    assert desk.commands == [SlashCommand("U1", "/interview", "invite screen Ann Lee")]
+    r = await driver.slash("U1", "/interview", "help", bad_signature=True)
+    assert r.status == 401 and len(desk.commands) == 1
 
 
 async def test_clicks_are_acked_fast_and_handed_over(
