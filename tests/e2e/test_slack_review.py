@@ -31,7 +31,6 @@ from tests.e2e.harness import (
     BotProcess,
     base_env,
     create_campaign,
-    create_invite,
 )
 from tests.e2e.scenarios import LONG, consent_and_begin, practice_by_voice
 from tests.fakes.slack import FakeSlack, SlackDriver
@@ -147,12 +146,12 @@ async def test_review_scoring_and_decision(
 ) -> None:
     env = slack_env(tmp_path, fake_telegram, fake_slack, webhook.url)
     slug = await create_campaign(env)
-    token = await create_invite(env, slug, "Ada Lovelace")
     bot = new_bot(env, tmp_path, bot_process)
     await bot.start()
     driver = SlackDriver(fake_slack, f"{bot.url}/slack/events")
     ada = fake_telegram.user(1001, "Ada")
     try:
+        token = await _invite_from_slack(fake_slack, driver, slug, "Ada Lovelace")
         await short_interview(ada, token)
         post = await fake_slack.wait_for_message(
             REVIEW, lambda m: "Submission" in all_text(m) and not m.get("files"), timeout=180)
@@ -167,6 +166,25 @@ async def test_review_scoring_and_decision(
         raise
     finally:
         await driver.close()
+
+
+async def _invite_from_slack(
+    fake: FakeSlack, driver: SlackDriver, slug: str, name: str
+) -> str:
+    """The recruiter's `/interview invite`: a reviewer is refused, the recruiter gets the link."""
+    r = await driver.slash(REV1, "/interview", f"invite {slug} Someone Else")
+    assert r.ok and r.elapsed < 3
+    r = await driver.slash(RECRUITER, "/interview", f"invite {slug} {name}")
+    assert r.ok and r.elapsed < 3
+    def both_replies() -> dict[str, str] | None:
+        replies = {e["user"]: e["text"] for e in fake.ephemerals if e.get("via") == "response_url"}
+        return replies if len(replies) == 2 else None
+
+    replies = await fake.wait_until(both_replies, timeout=LONG, what="both commands' replies")
+    assert "Only recruiters" in replies[REV1]
+    match = re.search(rf"• {name}: https://t\.me/\w+\?start=([\w-]+)", replies[RECRUITER])
+    assert match, replies
+    return match.group(1)
 
 
 async def _check_post(fake: FakeSlack, post: dict[str, Any]) -> None:
