@@ -19,6 +19,8 @@ from bot.delivery import OutboxDispatcher
 from bot.effects import AfterCommit, EffectWriter
 from bot.media import MediaFetcher
 from bot.metrics import Metrics
+from bot.recruiter_chat import RecruiterChat
+from bot.recruiter_desk import RecruiterDesk
 from bot.runtime import Runtime
 from bot.senders import MessageSender
 from bot.timers import TimerService
@@ -61,6 +63,8 @@ class Service:
     timers: TimerService
     channels: dict[str, Channel]
     catalogs: Catalogs
+    recruiter_desk: RecruiterDesk
+    recruiter_chat: RecruiterChat
     routes: dict[str, Handler] = field(default_factory=dict)
     background: list[Any] = field(default_factory=list)  # started/stopped with the service
     transcription: TranscriptionWorker | None = None
@@ -91,9 +95,11 @@ class Service:
         )
         timers = TimerService(db=db, database_url=settings.database_url, clock=clock,
                               runtime=runtime)
+        recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock)
         service = cls(settings=settings, db=db, store=store, metrics=metrics, clock=clock,
                       runtime=runtime, dispatcher=dispatcher, timers=timers,
-                      channels=channels, catalogs=catalogs)
+                      channels=channels, catalogs=catalogs, recruiter_desk=recruiter_desk,
+                      recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake))
         holder["service"] = service
         worker = TranscriptionWorker(
             db=db, transcriber=build_transcriber(settings), emit=runtime.handle, clock=clock,
@@ -124,6 +130,9 @@ class Service:
             await self.store.delete_path(path)
 
     async def handle(self, event: Event) -> None:
+        """What the channels deliver: recruiter commands, else the candidate runtime."""
+        if await self.recruiter_chat.handle(event):
+            return
         await self.runtime.handle(event)
 
     async def start(self, *, serve_http: bool = True) -> None:

@@ -1,7 +1,9 @@
-"""Recruiter commands in Slack (`/interview …`): list campaigns and invite candidates.
+"""Recruiter commands: list campaigns and invite candidates, from Slack or Telegram.
 
-The slash command is acked at once; the reply (ephemeral, only the recruiter sees it) is
-this module's text, sent through the command's response_url. Only `RECRUITERS` may run
+Slack: `/interview campaigns`, `/interview invite …` (a slash command, acked at once, the
+reply ephemeral through its response_url; `adapters/slack/app.py`). Telegram: `/campaigns`,
+`/invite …` in the recruiter's own chat with the bot (`bot/recruiter_chat.py`). The reply is
+plain text, readable on both. Only `RECRUITERS` (`slack:<id>`, `telegram:<id>`) may run
 these commands: invites are personal links, and anyone holding one can take the interview.
 Each invite made here is in the audit log with the recruiter who made it.
 """
@@ -11,10 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from adapters.slack.app import SlashCommand
 from bot.clock import Clock
 from bot.commands import invite_into, invite_links
-from bot.permissions import Gate
 from config.settings import Settings
 from storage.db import Database
 from storage.records import CampaignSummary
@@ -22,15 +22,21 @@ from storage.records import CampaignSummary
 MAX_NAMES = 50  # one reply stays readable; the CLI takes a CSV for more
 NAME_SEPARATORS = re.compile(r"[,;\n]")
 
-USAGE = (
-    "Recruiter commands:\n"
-    "• `/interview campaigns`: the campaigns and how far their candidates are\n"
-    "• `/interview invite <campaign> <name>, <name>, …`: one personal invite link per "
-    "candidate, to send them yourself\n"
-    "Campaigns are created from a kit file with `interview-bot campaign create KIT.yaml`."
-)
+SLACK_PREFIX, TELEGRAM_PREFIX = "/interview ", "/"
+
+
+def usage(prefix: str) -> str:
+    return (
+        "Recruiter commands:\n"
+        f"• {prefix}campaigns: the campaigns and how far their candidates are\n"
+        f"• {prefix}invite <campaign> <name>, <name>, …: one personal invite link per "
+        "candidate, to send them yourself\n"
+        "Campaigns are created from a kit file with: interview-bot campaign create KIT.yaml"
+    )
+
+
 NOT_A_RECRUITER = (
-    "Only recruiters can run /interview commands. To review, use the Score button on a "
+    "Only recruiters can run these commands. To review, use the Score button on a "
     "submission in the review channel."
 )
 
@@ -39,55 +45,60 @@ NOT_A_RECRUITER = (
 class RecruiterDesk:
     db: Database
     settings: Settings
-    gate: Gate
     clock: Clock
 
-    async def command(self, cmd: SlashCommand) -> str:
-        if not self.gate.is_recruiter(cmd.user):
+    def is_recruiter(self, actor: str) -> bool:
+        """`actor` is `<platform>:<user id>`, as in RECRUITERS."""
+        return actor in self.settings.recruiter_ids
+
+    async def command(self, actor: str, text: str, prefix: str = SLACK_PREFIX) -> str:
+        """The reply to `text` ("invite support Ann, Bo"); `prefix` is how the platform
+        spells a command in the usage text."""
+        if not self.is_recruiter(actor):
             return NOT_A_RECRUITER
-        verb, _, rest = cmd.text.strip().partition(" ")
+        verb, _, rest = text.strip().partition(" ")
         match verb.lower():
             case "" | "help":
-                return USAGE
+                return usage(prefix)
             case "campaigns" | "list":
                 return await self._campaigns()
             case "invite":
-                return await self._invite(cmd.user, rest)
+                return await self._invite(actor, rest, prefix)
             case _:
-                return f"I don't know `{verb}`.\n{USAGE}"
+                return f"I don't know “{verb}”.\n{usage(prefix)}"
 
     async def _campaigns(self) -> str:
         async with self.db.unit_of_work(read_only=True) as uow:
             rows = await uow.campaigns.list_summaries()
         if not rows:
             return ("No campaigns yet. Create one from a kit file: "
-                    "`interview-bot campaign create KIT.yaml`.")
-        return "\n".join(["*Campaigns*", *(_summary(r) for r in rows)])
+                    "interview-bot campaign create KIT.yaml")
+        return "\n".join(["Campaigns:", *(_summary(r) for r in rows)])
 
-    async def _invite(self, user: str, rest: str) -> str:
+    async def _invite(self, actor: str, rest: str, prefix: str) -> str:
         slug, _, names_text = rest.strip().partition(" ")
         names = [n.strip() for n in NAME_SEPARATORS.split(names_text) if n.strip()]
         if not slug or not names:
             return ("Give the campaign and at least one name, e.g. "
-                    "`/interview invite support-screen Ann Lee, Bo Chen`.")
+                    f"{prefix}invite support-screen Ann Lee, Bo Chen")
         if len(names) > MAX_NAMES:
             return (f"At most {MAX_NAMES} names at once (you gave {len(names)}); for more, "
-                    "use `interview-bot invite SLUG --csv FILE`.")
+                    "use: interview-bot invite SLUG --csv FILE")
         async with self.db.unit_of_work() as uow:
             campaign = await uow.campaigns.by_slug(slug)
             if campaign is None:
-                return f"There is no campaign `{slug}`. `/interview campaigns` lists them."
+                return f"There is no campaign “{slug}”. {prefix}campaigns lists them."
             invited = await invite_into(uow, campaign, names)
             for name, state in zip(names, invited, strict=True):
-                await uow.audit.log(f"slack:{user}", "invited", state.interview_id,
+                await uow.audit.log(actor, "invited", state.interview_id,
                                     {"name": name, "campaign": slug}, self.clock())
             await uow.commit()
         links = await invite_links(self.settings, [s.invite_token for s in invited], None)
         lines = [f"• {name}: {' '.join(each)}" for name, each in zip(names, links, strict=True)]
-        return "\n".join([f"*Invites for {campaign.title}* (send each link to its candidate "
+        return "\n".join([f"Invites for {campaign.title} (send each link to its candidate "
                           "only):", *lines])
 
 
 def _summary(r: CampaignSummary) -> str:
-    return (f"• `{r.slug}` {r.title} ({r.status}): {r.invited} invited, {r.opened} opened, "
+    return (f"• {r.slug}: {r.title} ({r.status}): {r.invited} invited, {r.opened} opened, "
             f"{r.submitted} submitted, {r.expired} expired, {r.withdrawn} withdrawn")

@@ -23,7 +23,7 @@ from adapters.slack.transport import SlackWeb, build_client
 from bot.app import Service
 from bot.decisions import Decisions
 from bot.permissions import Gate
-from bot.recruiter_desk import RecruiterDesk
+from bot.recruiter_desk import SLACK_PREFIX, RecruiterDesk
 from bot.review import ReviewService
 from bot.scoring_desk import ScoringDesk
 from config.settings import Settings
@@ -52,7 +52,7 @@ class Desk:
         return await self.decisions.decide(submitted)
 
     async def command(self, cmd: SlashCommand) -> str:
-        return await self.recruiters.command(cmd)
+        return await self.recruiters.command(f"slack:{cmd.user}", cmd.text, SLACK_PREFIX)
 
 
 def attach_slack(service: Service, settings: Settings) -> None:
@@ -76,8 +76,7 @@ def attach_slack(service: Service, settings: Settings) -> None:
         webhook_secret=secret.get_secret_value() if secret else None,
     )
     signing = settings.slack_signing_secret
-    recruiters = RecruiterDesk(db=service.db, settings=settings, gate=gate, clock=service.clock)
-    desk = Desk(scoring, decisions, recruiters)
+    desk = Desk(scoring, decisions, service.recruiter_desk)
     app = build_app(client, signing.get_secret_value() if signing else "", desk)
     service.dispatcher.handlers.update({
         "review": review.post,

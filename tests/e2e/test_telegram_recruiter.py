@@ -1,0 +1,48 @@
+"""A recruiter in Telegram: `/campaigns` and `/invite` in their own chat with the bot; the
+link works for the candidate; the same commands from anyone else reach the candidate engine,
+which answers as to anyone without an interview. Real service, fake Telegram on loopback."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import new_bot
+from tests.e2e.harness import BotProcess, create_campaign
+from tests.e2e.scenarios import LONG
+from tests.fakes.telegram import FakeTelegram
+
+pytestmark = pytest.mark.e2e
+RECRUITER_ID = 4242
+
+
+async def test_recruiter_invites_from_telegram(
+    fake_telegram: FakeTelegram, telegram_env: dict[str, str], tmp_path: Path,
+    bot_process: list[BotProcess],
+) -> None:
+    env = {**telegram_env, "RECRUITERS": f"telegram:{RECRUITER_ID}"}
+    slug = await create_campaign(env)
+    bot = new_bot(env, tmp_path, bot_process)
+    await bot.start()
+    recruiter = fake_telegram.user(RECRUITER_ID, "Rita")
+    await recruiter.send_command("/campaigns")
+    listing = await recruiter.expect_message("Campaigns:", timeout=LONG)
+    assert f"• {slug}: " in listing["text"] and "0 invited" in listing["text"]
+
+    await recruiter.send_command(f"/invite {slug} Grace Hopper, Alan Turing")
+    reply = await recruiter.expect_message("Invites for", timeout=LONG)
+    tokens = dict(re.findall(r"• (.+?): https://t\.me/\w+\?start=([\w-]+)", reply["text"]))
+    assert list(tokens) == ["Grace Hopper", "Alan Turing"]
+
+    outsider = fake_telegram.user(3003, "Mallory")
+    await outsider.send_command(f"/invite {slug} Mallory")
+    await outsider.expect_message("open the invite link", timeout=LONG)  # no interview here
+
+    grace = fake_telegram.user(2002, "Grace")
+    await grace.send_command(f"/start {tokens['Grace Hopper']}")
+    await grace.expect_message("Thanks for trying", timeout=LONG)
+    await recruiter.send_command("/campaigns")
+    listing = await recruiter.expect_message("Campaigns:", timeout=LONG)
+    assert "2 invited, 1 opened" in listing["text"]
