@@ -37,7 +37,14 @@ def telegram_channel(settings: Settings) -> TelegramChannel:
         limiter=RateLimiter(settings.telegram_global_rate, settings.telegram_chat_rate),
         webhook_url=webhook_url,
         webhook_secret=secret.get_secret_value() if secret else None,
+        recruiter_chats=telegram_recruiters(settings.recruiter_ids),
     )
+
+
+def telegram_recruiters(recruiter_ids: frozenset[str]) -> tuple[int, ...]:
+    """The Telegram user ids in RECRUITERS (a private chat's id is the user's id)."""
+    ids = (r.removeprefix("telegram:") for r in recruiter_ids if r.startswith("telegram:"))
+    return tuple(sorted(int(i) for i in ids if i.isdigit()))
 
 
 async def build_service(settings: Settings) -> Service:

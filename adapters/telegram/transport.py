@@ -19,7 +19,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BotCommand, Update
+from aiogram.types import BotCommand, BotCommandScopeChat, Update
 from aiohttp import web
 
 from adapters.base import EventSink, SentMessage
@@ -43,6 +43,10 @@ COMMANDS = {
     "withdraw": "Withdraw your application",
     "language": "Change the language",
 }
+RECRUITER_COMMANDS = {
+    "campaigns": "Campaigns and how far their candidates are",
+    "invite": "Invite candidates: /invite <campaign> <name>, <name>",
+}
 
 
 class TelegramChannel:
@@ -52,12 +56,14 @@ class TelegramChannel:
     def __init__(
         self, token: str, api_url: str, limiter: RateLimiter,
         webhook_url: str | None = None, webhook_secret: str | None = None,
+        recruiter_chats: tuple[int, ...] = (),
     ) -> None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
         self.bot = Bot(token=token, session=session)
         self._limiter = limiter
         self._webhook_url = webhook_url
         self._webhook_secret = webhook_secret
+        self._recruiter_chats = recruiter_chats
         self._sink: EventSink | None = None
         self._poller: asyncio.Task[None] | None = None
         self._offset: int | None = None
@@ -70,6 +76,7 @@ class TelegramChannel:
         await self.bot.set_my_commands(
             [BotCommand(command=c, description=d) for c, d in COMMANDS.items()]
         )
+        await self._recruiter_menus()
         if self._webhook_url:
             await self.bot.set_webhook(
                 self._webhook_url, secret_token=self._webhook_secret,
@@ -80,6 +87,17 @@ class TelegramChannel:
             await self.bot.delete_webhook()
             self._poller = asyncio.create_task(self._poll(), name="telegram-poll")
             log.info("telegram: long polling as @%s", self.username)
+
+    async def _recruiter_menus(self) -> None:
+        """Recruiters see their commands in the menu of their own chat with the bot."""
+        everything = {**COMMANDS, **RECRUITER_COMMANDS}
+        commands = [BotCommand(command=c, description=d) for c, d in everything.items()]
+        for chat_id in self._recruiter_chats:
+            try:
+                await self.bot.set_my_commands(commands, BotCommandScopeChat(chat_id=chat_id))
+            except TelegramBadRequest as exc:  # they have not opened a chat with the bot yet
+                log.warning("telegram: no recruiter menu for chat %s (%s); the commands "
+                            "work anyway", chat_id, exc.message)
 
     async def stop(self) -> None:
         if self._poller is not None:

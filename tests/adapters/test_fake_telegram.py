@@ -20,6 +20,7 @@ from aiogram.exceptions import (
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeChat,
     BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
@@ -158,6 +159,12 @@ async def test_commands_and_chat_action(fake: FakeTelegram, bot: Bot, ann: FakeU
     assert ru[0].description == "Начать"
     with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
         await bot.set_my_commands([BotCommand(command="Bad Command", description="x")])
+    own = [BotCommand(command="invite", description="Invite")]
+    assert await bot.set_my_commands(own, BotCommandScopeChat(chat_id=ann.chat_id))
+    mine = await bot.get_my_commands(BotCommandScopeChat(chat_id=ann.chat_id))
+    assert [c.command for c in mine] == ["invite"]
+    with pytest.raises(TelegramBadRequest, match="chat not found"):  # no chat with the bot
+        await bot.set_my_commands(own, BotCommandScopeChat(chat_id=987654))
     assert await bot.send_chat_action(ann.chat_id, "typing")
 
 

@@ -4,6 +4,7 @@ which answers as to anyone without an interview. Real service, fake Telegram on 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -24,9 +25,12 @@ async def test_recruiter_invites_from_telegram(
 ) -> None:
     env = {**telegram_env, "RECRUITERS": f"telegram:{RECRUITER_ID}"}
     slug = await create_campaign(env)
+    recruiter = fake_telegram.user(RECRUITER_ID, "Rita")  # has a chat with the bot already
     bot = new_bot(env, tmp_path, bot_process)
     await bot.start()
-    recruiter = fake_telegram.user(RECRUITER_ID, "Rita")
+    scope = json.dumps({"chat_id": RECRUITER_ID, "type": "chat"}, sort_keys=True)
+    menu = [c["command"] for c in fake_telegram.commands[(scope, "")]]
+    assert menu[-2:] == ["campaigns", "invite"] and "status" in menu
     await recruiter.send_command("/campaigns")
     listing = await recruiter.expect_message("Campaigns:", timeout=LONG)
     assert f"• {slug}: " in listing["text"] and "0 invited" in listing["text"]

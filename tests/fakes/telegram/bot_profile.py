@@ -11,6 +11,7 @@ from tests.fakes.telegram.core import FakeTelegramCore
 from tests.fakes.telegram.errors import bad_request
 from tests.fakes.telegram.params import Params
 
+CHAT_SCOPES = frozenset({"chat", "chat_administrators", "chat_member"})
 _BOT_COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
@@ -32,6 +33,11 @@ class BotProfileMixin(FakeTelegramCore):
         return True
 
     async def _m_setMyCommands(self, p: Params) -> Any:
+        scope = p.json_("scope") or {}
+        if isinstance(scope, dict) and scope.get("type") in CHAT_SCOPES and (
+            scope.get("chat_id") not in self.chats
+        ):
+            raise bad_request("chat not found")
         commands = p.json_("commands")
         if not isinstance(commands, list):
             raise bad_request("can't parse commands JSON object")
