@@ -3,9 +3,10 @@
 Reminders must not arrive at night, which needs the candidate's time zone. A hint like
 "en-GB" gives it (`reminders.time_zone_for`); a bare "en" does not. Then, right after the
 instructions, the candidate is asked what time it is for them: a clock reading is something
-everyone can answer, unlike a zone name. The difference to UTC, rounded to 15 minutes, becomes
-a fixed offset ("UTC+05:30"). The question is asked once; pressing Begin skips it and
-reminders keep UTC.
+everyone can answer, unlike a zone name. The difference to UTC, snapped to the nearest offset
+in real use (whole hours and the few at :30 and :45, so "20:00" typed at 18:08 UTC is +02:00),
+becomes a fixed offset ("UTC+05:30"). The question is asked once; pressing Begin skips it
+and reminders keep UTC.
 
 Clock readings are ambiguous across the date line: an offset is taken in [-10:00, +14:00),
 which covers everyone but a few Pacific islands at -11 and -12.
@@ -28,7 +29,12 @@ from conversations.state import Decision, InterviewState
 
 DAY_MINUTES = 24 * 60
 WESTMOST_OFFSET = -10 * 60  # minutes; see the module docstring
-ROUND_TO = 15  # minutes: every real offset is a multiple of 15
+# Offsets in use that are not whole hours (minutes): Marquesas, Newfoundland (and its summer
+# time), Iran, Afghanistan, India, Nepal, Myanmar, Eucla, central Australia, Lord Howe,
+# Chatham (and its summer time).
+ODD_OFFSETS = (-570, -210, -150, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825)
+KNOWN_OFFSETS = tuple(sorted({*range(WESTMOST_OFFSET, DAY_MINUTES + WESTMOST_OFFSET, 60),
+                              *ODD_OFFSETS}))
 _CLOCK = re.compile(
     r"^\s*(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*"
     r"(?P<half>[ap])?\.?\s*(?:m\.?)?\s*$",
@@ -58,10 +64,13 @@ def parse_clock(text: str) -> int | None:
 def offset_zone(local_minute: int, now: datetime) -> str:
     """The fixed-offset zone in which it is `local_minute` o'clock at `now` (aware)."""
     utc = now.astimezone(UTC)
-    difference = (local_minute - (utc.hour * 60 + utc.minute)) % DAY_MINUTES
-    offset = round(difference / ROUND_TO) * ROUND_TO
-    if offset >= DAY_MINUTES + WESTMOST_OFFSET:
-        offset -= DAY_MINUTES
+    difference = local_minute - (utc.hour * 60 + utc.minute)
+
+    def apart(offset: int) -> int:  # on the 24-hour circle
+        gap = (difference - offset) % DAY_MINUTES
+        return min(gap, DAY_MINUTES - gap)
+
+    offset = min(KNOWN_OFFSETS, key=apart)
     sign = "-" if offset < 0 else "+"
     hours, minutes = divmod(abs(offset), 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
