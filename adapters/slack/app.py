@@ -110,7 +110,25 @@ def _metadata(body: JsonDict) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
+class WithholdRequestBodies(logging.Filter):
+    """Bolt logs a refused request with its whole body (answers, names) at INFO; keep the
+    refusal, drop the body."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if BODY_MARK in message:
+            record.msg, record.args = message.split(BODY_MARK, 1)[0] + ", body withheld)", ()
+        return True
+
+
+BODY_MARK = ", body: "
+VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
+
+
 def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> AsyncApp:
+    verification_log = logging.getLogger(VERIFICATION_LOGGER)
+    if not any(isinstance(f, WithholdRequestBodies) for f in verification_log.filters):
+        verification_log.addFilter(WithholdRequestBodies())
     app = AsyncApp(client=client, signing_secret=signing_secret, name="interview-bot")
 
     @app.action(blocks.SCORE_OPEN)

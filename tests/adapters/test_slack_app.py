@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from aiohttp import web
 
 from adapters.errors import DeliveryFailed, RecipientUnavailable
 from adapters.slack.app import (
+    VERIFICATION_LOGGER,
     Click,
     DecisionSubmitted,
     ScoresSubmitted,
@@ -89,8 +91,9 @@ async def post_with_buttons(fake: FakeSlack) -> str:
 
 
 async def test_bad_or_stale_signatures_are_refused(
-    fake: FakeSlack, served: tuple[RecordingDesk, SlackDriver]
+    fake: FakeSlack, served: tuple[RecordingDesk, SlackDriver], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger=VERIFICATION_LOGGER)
     desk, driver = served
     ts = await post_with_buttons(fake)
     for bad, stale in ((True, False), (False, True)):
@@ -98,6 +101,10 @@ async def test_bad_or_stale_signatures_are_refused(
                                bad_signature=bad, stale=stale)
         assert r.status == 401
     assert desk.clicks == []
+    refusals = [r.getMessage() for r in caplog.records if "Invalid request signature" in
+                r.getMessage()]
+    assert len(refusals) == 2  # still logged, without the request body (candidate data)
+    assert all(m.endswith("body withheld)") and "payload" not in m for m in refusals)
 
 
 async def test_url_verification_and_commands(
