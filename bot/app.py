@@ -95,7 +95,8 @@ class Service:
         )
         timers = TimerService(db=db, database_url=settings.database_url, clock=clock,
                               runtime=runtime)
-        recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock)
+        recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,
+                                       emit=runtime.handle)
         service = cls(settings=settings, db=db, store=store, metrics=metrics, clock=clock,
                       runtime=runtime, dispatcher=dispatcher, timers=timers,
                       channels=channels, catalogs=catalogs, recruiter_desk=recruiter_desk,

@@ -1,7 +1,8 @@
-"""Recruiter commands typed in a chat with the bot (Telegram: `/campaigns`, `/invite …`).
+"""Recruiter commands typed in a chat with the bot (Telegram: `/campaigns`, `/invite …`,
+`/erase …`).
 
 Every inbound event passes here before the candidate runtime. Only a recruiter's
-`/campaigns` or `/invite` is taken; anything else, and these commands from anyone who is not
+commands are taken; anything else, and these commands from anyone who is not
 in RECRUITERS, goes on to the engine (which answers an unknown command helpfully, so a
 candidate learns nothing about recruiter commands).
 
@@ -22,7 +23,7 @@ from conversations.events import CommandReceived, Event
 from conversations.messages import RenderedMessage
 from storage.db import Database
 
-RECRUITER_COMMANDS = frozenset({"campaigns", "invite"})
+RECRUITER_COMMANDS = frozenset({"campaigns", "invite", "erase"})
 
 
 @dataclass

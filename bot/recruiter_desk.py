@@ -11,11 +11,14 @@ Each invite made here is in the audit log with the recruiter who made it.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.commands import invite_into, invite_links
 from config.settings import Settings
+from conversations.events import ConversationRef, EraseRequested, Event
+from conversations.state import Phase
 from storage.db import Database
 from storage.records import CampaignSummary
 
@@ -31,6 +34,8 @@ def usage(prefix: str) -> str:
         f"• {prefix}campaigns: the campaigns and how far their candidates are\n"
         f"• {prefix}invite <campaign> <name>, <name>, …: one personal invite link per "
         "candidate, to send them yourself\n"
+        f"• {prefix}erase <interview id>: erase a candidate's answers now, e.g. when they ask "
+        "(the id is at the bottom of their review post)\n"
         "Campaigns are created from a kit file with: interview-bot campaign create KIT.yaml"
     )
 
@@ -46,6 +51,7 @@ class RecruiterDesk:
     db: Database
     settings: Settings
     clock: Clock
+    emit: Callable[[Event], Awaitable[None]]  # the runtime: erasure goes through the engine
 
     def is_recruiter(self, actor: str) -> bool:
         """`actor` is `<platform>:<user id>`, as in RECRUITERS."""
@@ -64,6 +70,8 @@ class RecruiterDesk:
                 return await self._campaigns()
             case "invite":
                 return await self._invite(actor, rest, prefix)
+            case "erase":
+                return await self._erase(actor, rest.strip())
             case _:
                 return f"I don't know “{verb}”.\n{usage(prefix)}"
 
@@ -97,6 +105,26 @@ class RecruiterDesk:
         lines = [f"• {name}: {' '.join(each)}" for name, each in zip(names, links, strict=True)]
         return "\n".join([f"Invites for {campaign.title} (send each link to its candidate "
                           "only):", *lines])
+
+
+    async def _erase(self, actor: str, interview_id: str) -> str:
+        async with self.db.unit_of_work(read_only=True) as uow:
+            state = await uow.interviews.get(interview_id) if interview_id else None
+        if state is None:
+            return (f"There is no interview “{interview_id}”. The id is at the bottom of the "
+                    "candidate's review post.")
+        if state.phase == Phase.ERASED:
+            return f"Interview {interview_id} is already erased."
+        who = state.candidate_name or "the candidate"
+        await self.emit(EraseRequested(
+            event_id=f"erase:{interview_id}", occurred_at=self.clock(),
+            conversation=state.candidate or ConversationRef("none", interview_id, interview_id),
+            interview_id=interview_id, requested_by=actor,
+        ))
+        told = ("They have been told." if state.candidate is not None
+                else "Their invite no longer works.")
+        return (f"Erased interview {interview_id} ({who}): answers, transcripts and media are "
+                f"deleted, and so are the copies in the review channel. {told}")
 
 
 def _summary(r: CampaignSummary) -> str:

@@ -22,6 +22,7 @@ from bot.metrics import Metrics
 from config.kit import Kit
 from conversations.engine import decide
 from conversations.events import (
+    EraseRequested,
     Event,
     MediaFetchFailed,
     MediaStored,
@@ -130,7 +131,7 @@ class Runtime:
     async def _load_state(self, uow: UnitOfWork, event: Event) -> InterviewState | None:
         if isinstance(event, Started):
             return await uow.interviews.by_token(event.invite_token)
-        if isinstance(event, TimerFired | TranscriptReady):
+        if isinstance(event, TimerFired | TranscriptReady | EraseRequested):
             return await uow.interviews.get(event.interview_id)
         if isinstance(event, MediaStored | MediaFetchFailed):
             return await uow.interviews.get(interview_id_of_part(event.part_id))
@@ -145,8 +146,8 @@ class Runtime:
         return kit
 
     async def _lock_key(self, event: Event) -> str:
-        """Timer and transcript events lock the candidate's conversation too."""
-        if isinstance(event, TimerFired | TranscriptReady):
+        """Timer, transcript and erase events lock the candidate's conversation too."""
+        if isinstance(event, TimerFired | TranscriptReady | EraseRequested):
             async with self.db.unit_of_work(read_only=True) as uow:
                 state = await uow.interviews.get(event.interview_id)
             if state is not None and state.candidate is not None:

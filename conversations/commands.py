@@ -8,8 +8,9 @@ from dataclasses import replace
 from conversations.buttons import Action
 from conversations.context import Ctx, button, say, sends
 from conversations.effects import Notify, Send
+from conversations.erasure import retention_timer
 from conversations.events import ConversationRef
-from conversations.flow import cancel_all, retention_timer
+from conversations.flow import cancel_all
 from conversations.messages import msg
 from conversations.prompts import hint_message, pause_message, status_message, step_prompt
 from conversations.state import Decision, Phase

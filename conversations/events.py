@@ -123,6 +123,14 @@ class TimerFired(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EraseRequested(Event):
+    """A recruiter erases an interview now (e.g. the candidate asked them to)."""
+
+    interview_id: str
+    requested_by: str  # "<platform>:<user id>"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TranscriptReady(Event):
     interview_id: str
     part_id: str

@@ -34,6 +34,7 @@ from conversations.effects import (
     Schedule,
     SubmitForReview,
 )
+from conversations.erasure import retention_timer
 from conversations.events import TimerFired, TimerKind
 from conversations.formatting import utc_stamp
 from conversations.messages import Message, msg, slot_ref
@@ -59,22 +60,6 @@ def cancel_all(st: InterviewState) -> tuple[Effect, ...]:
     """Every timer of a running interview (the retention timer outlives it)."""
     kinds = (*_ACTIVE_TIMERS, TimerKind.DEADLINE)
     return tuple(Cancel(timer=k, interview_id=st.interview_id) for k in kinds)
-
-
-def retention_timer(ctx: Ctx, st: InterviewState) -> Schedule:
-    """Answers are erased `retention_days` after the interview ends, as candidates are told."""
-    return Schedule(timer=TimerKind.RETENTION, interview_id=st.interview_id,
-                    at=ctx.now + timedelta(days=ctx.kit.retention_days))
-
-
-def erase_after_retention(ctx: Ctx) -> Decision:
-    """The retention period is over: answers, transcripts and media go; the record stays."""
-    st = replace(ctx.state, phase=Phase.ERASED, parts=(), kept=(), candidate_name=None)
-    return Decision(state=st, effects=(
-        EraseAnswers(interview_id=st.interview_id),
-        Notify(interview_id=st.interview_id, what="retention_erased",
-               detail=f"{ctx.kit.retention_days} days"),
-    ))
 
 
 def bind(ctx: Ctx) -> Decision:

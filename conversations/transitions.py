@@ -8,12 +8,13 @@ nothing (or, for timers, transcripts and downloads nobody waits for, silently ig
 
 from __future__ import annotations
 
-from conversations import answering, commands, flow, local_time
+from conversations import answering, commands, erasure, flow, local_time
 from conversations.buttons import Action, ButtonPayload
 from conversations.context import Ctx, Handler, say, unchanged
 from conversations.events import (
     ButtonPressed,
     CommandReceived,
+    EraseRequested,
     Event,
     MediaFetchFailed,
     MediaReceived,
@@ -34,7 +35,8 @@ COMMANDS = ("start", "pause", "status", "help", "withdraw", "language")
 UNKNOWN_COMMAND = "command:?"
 # Triggers that are not the candidate talking: off the table they are ignored silently.
 PASSIVE_TRIGGERS = frozenset(
-    {*(f"timer:{k.value}" for k in TimerKind), "transcript", "media_stored", "media_failed"}
+    {*(f"timer:{k.value}" for k in TimerKind), "transcript", "media_stored", "media_failed",
+     "erase_requested"}
 )
 ACTIVE_PHASES = (P.CONSENT, P.INSTRUCTIONS, P.PRESENTED, P.PREPARING, P.ANSWERING, P.CONFIRMING)
 
@@ -51,6 +53,7 @@ def trigger_of(event: Event, payload: ButtonPayload | None) -> str:
         (Started, "started"), (TextReceived, "text"), (MediaReceived, "media"),
         (MediaStored, "media_stored"), (MediaFetchFailed, "media_failed"),
         (TranscriptReady, "transcript"), (UnsupportedReceived, "unsupported"),
+        (EraseRequested, "erase_requested"),
     )
     for kind, trigger in simple:
         if isinstance(event, kind):
@@ -81,10 +84,14 @@ TABLE: dict[tuple[Phase, str], Handler] = {
     # after the deadline, downloads still finishing are kept and submitted
     (P.EXPIRED, "media_stored"): answering.on_stored,
     (P.EXPIRED, "media_failed"): answering.on_failed,
-    (P.SUBMITTED, "timer:retention"): flow.erase_after_retention,
-    (P.EXPIRED, "timer:retention"): flow.erase_after_retention,
-    (P.WITHDRAWN, "timer:retention"): flow.erase_after_retention,
+    (P.SUBMITTED, "timer:retention"): erasure.erase_after_retention,
+    (P.EXPIRED, "timer:retention"): erasure.erase_after_retention,
+    (P.WITHDRAWN, "timer:retention"): erasure.erase_after_retention,
 }
+# A recruiter may erase an interview at any step but the last (already erased: nothing to do).
+for _phase in P:
+    if _phase is not P.ERASED:
+        TABLE[(_phase, "erase_requested")] = erasure.erase_on_request
 
 # Available in every active phase (before the interview ends).
 ANYTIME: dict[str, Handler] = {

@@ -177,7 +177,9 @@ def submission_message(
     for answer in sub.answers:
         blocks.extend(answer_blocks(answer))
     blocks.append({"type": "divider"})
-    blocks.append(context(f":busts_in_silhouette: {progress_text(progress)}"))
+    # The id lets a recruiter erase this submission on request (`/interview erase <id>`).
+    blocks.append(context(f":busts_in_silhouette: {progress_text(progress)} · "
+                          f"Interview `{sub.interview_id}`"))
     blocks.append(_action_block(sub.interview_id, decision))
     if len(blocks) > 50:  # ten questions fit; trim answers rather than fail the post
         blocks = [*blocks[:47], context("_More answers: see the thread._"), *blocks[-2:]]

@@ -46,6 +46,7 @@ COMMANDS = {
 RECRUITER_COMMANDS = {
     "campaigns": "Campaigns and how far their candidates are",
     "invite": "Invite candidates: /invite <campaign> <name>, <name>",
+    "erase": "Erase an interview now: /erase <interview id>",
 }
 
 

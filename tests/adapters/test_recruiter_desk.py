@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,13 +17,16 @@ from bot.recruiter_chat import RecruiterChat
 from bot.recruiter_desk import MAX_NAMES, NOT_A_RECRUITER, SLACK_PREFIX, RecruiterDesk, usage
 from config.kit import Kit, Question
 from config.settings import Settings
-from conversations.events import CommandReceived, ConversationRef
+from conversations.events import CommandReceived, ConversationRef, EraseRequested, Event
+from conversations.state import Phase
 from storage.db import Database
 
 KIT = Kit(title="Support screen", questions=(Question(id="q1", text="Why us?"),))
 RECRUITER, REVIEWER = "slack:U0RECRUIT", "slack:U0REVIEW1"
 TELEGRAM_RECRUITER = ConversationRef("telegram", "4242", "4242")
+ANN = ConversationRef("telegram", "7", "7")
 USAGE = usage(SLACK_PREFIX)
+EMITTED: list[Event] = []  # what the desk handed to the runtime
 
 
 @pytest.fixture
@@ -34,7 +38,11 @@ async def desk(tmp_path: Path) -> AsyncIterator[RecruiterDesk]:
         await uow.commit()
     settings = Settings(telegram_bot_token=SecretStr("1:x"), telegram_bot_username="screen_bot",
                         recruiters=f"{RECRUITER},telegram:4242")
-    yield RecruiterDesk(db=db, settings=settings, clock=lambda: datetime.now(UTC))
+    async def emit(event: Event) -> None:
+        EMITTED.append(event)
+
+    EMITTED.clear()
+    yield RecruiterDesk(db=db, settings=settings, clock=lambda: datetime.now(UTC), emit=emit)
     await db.dispose()
 
 
@@ -105,3 +113,25 @@ async def test_telegram_invite_once_even_when_redelivered(desk: RecruiterDesk) -
     assert not await chat.handle(telegram_command("invite", "support Eve", candidate, 2))
     assert not await chat.handle(telegram_command("status", "", update_id=3))
     assert await invited(desk) == 1
+
+
+async def test_erase_goes_to_the_engine_for_the_candidate_s_conversation(
+    desk: RecruiterDesk,
+) -> None:
+    reply = await run(desk, "invite support Ann Lee")
+    [token] = re.findall(r"start=([\w-]+)", reply)
+    async with desk.db.unit_of_work() as uow:
+        state = await uow.interviews.by_token(token)
+        assert state is not None
+        await uow.interviews.save(replace(state, phase=Phase.SUBMITTED, candidate=ANN))
+        await uow.commit()
+    assert "no interview “nope”" in await run(desk, "erase nope")
+    assert await run(desk, f"erase {state.interview_id}", REVIEWER) == NOT_A_RECRUITER
+    assert EMITTED == []
+
+    reply = await run(desk, f"erase {state.interview_id}")
+    assert reply.startswith(f"Erased interview {state.interview_id} (Ann Lee)")
+    [event] = EMITTED
+    assert isinstance(event, EraseRequested)
+    assert (event.interview_id, event.requested_by, event.conversation) == (
+        state.interview_id, RECRUITER, ANN)

@@ -1,6 +1,7 @@
 """A recruiter in Telegram: `/campaigns` and `/invite` in their own chat with the bot; the
 link works for the candidate; the same commands from anyone else reach the candidate engine,
-which answers as to anyone without an interview. Real service, fake Telegram on loopback."""
+which answers as to anyone without an interview; `/erase` ends a candidate's interview and
+erases it. Real service, fake Telegram on loopback."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.db import Database
 from tests.e2e.conftest import new_bot
 from tests.e2e.harness import BotProcess, create_campaign
 from tests.e2e.scenarios import LONG
@@ -30,7 +32,7 @@ async def test_recruiter_invites_from_telegram(
     await bot.start()
     scope = json.dumps({"chat_id": RECRUITER_ID, "type": "chat"}, sort_keys=True)
     menu = [c["command"] for c in fake_telegram.commands[(scope, "")]]
-    assert menu[-2:] == ["campaigns", "invite"] and "status" in menu
+    assert menu[-3:] == ["campaigns", "invite", "erase"] and "status" in menu
     await recruiter.send_command("/campaigns")
     listing = await recruiter.expect_message("Campaigns:", timeout=LONG)
     assert f"• {slug}: " in listing["text"] and "0 invited" in listing["text"]
@@ -50,3 +52,22 @@ async def test_recruiter_invites_from_telegram(
     await recruiter.send_command("/campaigns")
     listing = await recruiter.expect_message("Campaigns:", timeout=LONG)
     assert "2 invited, 1 opened" in listing["text"]
+
+    # Grace asks the recruiter to erase her data; her interview ends at once.
+    iid = await interview_id(env["DATABASE_URL"], tokens["Grace Hopper"])
+    await recruiter.send_command(f"/erase {iid}")
+    await recruiter.expect_message(f"Erased interview {iid} (Grace", timeout=LONG)
+    await grace.expect_message("have been erased, as requested", timeout=LONG)
+    await grace.press("Yes, I agree", timeout=LONG)  # the old consent button: nothing to do
+    await grace.expect_message("has been erased", timeout=LONG)
+
+
+async def interview_id(database_url: str, token: str) -> str:
+    db = Database.from_url(database_url)
+    try:
+        async with db.unit_of_work(read_only=True) as uow:
+            state = await uow.interviews.by_token(token)
+    finally:
+        await db.dispose()
+    assert state is not None
+    return state.interview_id

@@ -18,11 +18,12 @@ from conversations.effects import (
     Transcribe,
 )
 from conversations.engine import decide
-from conversations.events import TimerKind
-from conversations.state import KeptAnswer, Phase
+from conversations.events import EraseRequested, TimerKind
+from conversations.state import Decision, KeptAnswer, Phase
 from tests.unit.engine_script import (
     IID,
     KIT,
+    ME,
     T0,
     Script,
     command,
@@ -262,3 +263,29 @@ def test_retention_timer_of_a_running_interview_changes_nothing() -> None:
     state = make_state(P.PRESENTED)
     decision = decide(state, timer(TimerKind.RETENTION), T0, KIT)
     assert decision.state == state and decision.effects == ()
+
+
+def erase_request() -> EraseRequested:
+    return EraseRequested(event_id="erase:iv-1", occurred_at=T0, conversation=ME,
+                          interview_id=IID, requested_by="slack:U0RECRUIT")
+
+
+def test_erase_on_request_stops_everything_at_any_step() -> None:
+    answering = make_state(P.ANSWERING, parts=(part(1),), paused=False,
+                           kept=(KeptAnswer("q0", 0, 30.0, False),), candidate_name="Ann")
+    decision = decide(answering, erase_request(), T0, KIT)
+    assert decision.state is not None and decision.state.phase == P.ERASED
+    assert decision.state.kept == () and decision.state.parts == ()
+    assert {c.timer for c in of_type(decision, Cancel)} == set(TimerKind)
+    assert of_type(decision, EraseAnswers) == [EraseAnswers(interview_id=IID)]
+    assert [(n.what, n.detail) for n in of_type(decision, Notify)] == [
+        ("erased_on_request", "slack:U0RECRUIT")]
+    assert [s.message.text_id for s in of_type(decision, Send)] == ["erased.on_request"]
+
+    unopened = make_state(P.INVITED, candidate=None)
+    decision = decide(unopened, erase_request(), T0, KIT)
+    assert decision.state is not None and decision.state.phase == P.ERASED
+    assert of_type(decision, Send) == []  # nobody to tell; the invite no longer works
+
+    erased = make_state(P.ERASED)
+    assert decide(erased, erase_request(), T0, KIT) == Decision(state=erased)
