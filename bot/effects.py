@@ -118,11 +118,12 @@ class EffectWriter:
                 await uow.audit.log("engine", what, iid, {"detail": detail}, self.clock())
             case BindInvite(interview_id=iid, conversation=conversation):
                 return await uow.interviews.bind(iid, conversation)
-            case EraseAnswers(interview_id=iid):
+            case EraseAnswers(interview_id=iid, why=why):
                 after.erased_media.extend(await uow.interviews.erase_answers(iid))
-                await uow.audit.log("engine", "answers_erased", iid, {}, self.clock())
+                await uow.audit.log("engine", "answers_erased", iid, {"why": why}, self.clock())
                 if await uow.reviews.post_for(iid) is not None:  # the copies in Slack too
-                    await uow.outbox.add("review_erase", {"interview_id": iid}, None, iid)
+                    await uow.outbox.add("review_erase", {"interview_id": iid, "why": why},
+                                         None, iid)
                     after.wake_outbox = True
         return True
 

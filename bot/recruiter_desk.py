@@ -115,7 +115,7 @@ class RecruiterDesk:
                     "candidate's review post.")
         if state.phase == Phase.ERASED:
             return f"Interview {interview_id} is already erased."
-        who = state.candidate_name or "the candidate"
+        who = state.candidate_name or "the candidate"  # read before the erasure clears it
         await self.emit(EraseRequested(
             event_id=f"erase:{interview_id}", occurred_at=self.clock(),
             conversation=state.candidate or ConversationRef("none", interview_id, interview_id),

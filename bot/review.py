@@ -35,10 +35,11 @@ from bot.clock import Clock
 from bot.effects import AfterCommit
 from bot.locks import KeyedLocks
 from bot.submission import lane, load_submission, review_progress
+from config.kit import Kit
 from conversations import scoring
 from conversations.state import Phase
-from storage.db import Database
-from storage.records import OutboxItem, ReviewDecision
+from storage.db import Database, UnitOfWork
+from storage.records import OutboxItem, ReviewDecision, ReviewPost
 
 log = logging.getLogger(__name__)
 
@@ -182,16 +183,16 @@ class ReviewService:
         """Delete the uploaded media and replace the post by a note that keeps no answer."""
         iid = str(item.payload["interview_id"])
         async with self.db.unit_of_work(read_only=True) as uow:
-            post = await uow.reviews.post_for(iid)
-            state = await uow.interviews.get(iid)
-            if post is None or state is None:
+            found = await _post_and_kit(uow, iid)
+            if found is None:
                 return None
-            kit = await uow.campaigns.kit(state.kit_version_id)
+            post, kit = found
             file_ids = await uow.outbox.sent_refs(iid, "review_upload")
             decided = await uow.reviews.decision_for(iid)
         for file_id in file_ids:  # already-deleted files count as deleted: safe to retry
             await self.slack.delete_file(file_id)
-        message = blocks.erased_message(kit.title, kit.retention_days, self.clock(),
+        why = str(item.payload.get("why", "retention"))
+        message = blocks.erased_message(kit.title, why, kit.retention_days, self.clock(),
                                         _decision_view(decided))
         await self.slack.update(post.channel, post.ts, message)
         log.info("review: erased interview %s from Slack (%d file(s))", iid, len(file_ids))
@@ -200,11 +201,10 @@ class ReviewService:
     async def post_aggregate(self, item: OutboxItem) -> str | None:
         iid = str(item.payload["interview_id"])
         async with self.db.unit_of_work(read_only=True) as uow:
-            post = await uow.reviews.post_for(iid)
-            state = await uow.interviews.get(iid)
-            if post is None or state is None:
+            found = await _post_and_kit(uow, iid)
+            if found is None:
                 return None
-            kit = await uow.campaigns.kit(state.kit_version_id)
+            post, kit = found
             sheets = await uow.reviews.scores_for(iid)
             comments = await uow.reviews.comments_for(iid)
             earlier = [e for e in await uow.audit.for_interview(iid)
@@ -223,6 +223,15 @@ class ReviewService:
             await uow.audit.log("slack", AGGREGATE_ACTION, iid, {"ts": ts}, self.clock())
             await uow.commit()
         return ts
+
+
+async def _post_and_kit(uow: UnitOfWork, iid: str) -> tuple[ReviewPost, Kit] | None:
+    """The interview's review post and its kit version, or None before it was posted."""
+    post = await uow.reviews.post_for(iid)
+    state = await uow.interviews.get(iid)
+    if post is None or state is None:
+        return None
+    return post, await uow.campaigns.kit(state.kit_version_id)
 
 
 def _decision_view(decided: ReviewDecision | None) -> DecisionView | None:

@@ -115,9 +115,14 @@ class BindInvite:
 
 @dataclass(frozen=True, slots=True)
 class EraseAnswers:
-    """Delete stored answers and media of an interview (consent refused / erase request)."""
+    """Delete stored answers and media of an interview (consent refused, retention period
+    over, erase request); `why` is one of `ERASE_REASONS`, shown where copies are erased."""
 
     interview_id: str
+    why: str = "declined"
+
+
+ERASE_REASONS = ("declined", "retention", "request")
 
 
 Effect = (

@@ -35,7 +35,7 @@ def erase_after_retention(ctx: Ctx) -> Decision:
     """The retention period is over: answers, transcripts and media go; the record stays."""
     st = _erased(ctx.state)
     return Decision(state=st, effects=(
-        EraseAnswers(interview_id=st.interview_id),
+        EraseAnswers(interview_id=st.interview_id, why="retention"),
         Notify(interview_id=st.interview_id, what="retention_erased",
                detail=f"{ctx.kit.retention_days} days"),
     ))
@@ -52,7 +52,7 @@ def erase_on_request(ctx: Ctx) -> Decision:
     told = sends(ctx, [msg("erased.on_request")]) if before.candidate is not None else ()
     return Decision(state=st, effects=(
         *stop,
-        EraseAnswers(interview_id=st.interview_id),
+        EraseAnswers(interview_id=st.interview_id, why="request"),
         Notify(interview_id=st.interview_id, what="erased_on_request",
                detail=event.requested_by),
         *told,

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from conversations.buttons import Action
 from conversations.context import Ctx, button, say
 from conversations.effects import Cancel
-from conversations.events import TimerKind
+from conversations.events import TextReceived, TimerKind
 from conversations.messages import Button, Message, ParamValue, msg
 from conversations.prompts import hint_message
 from conversations.reminders import reminder_timers
@@ -108,8 +108,7 @@ def on_text(ctx: Ctx) -> Decision:
     st = ctx.state
     if not should_ask(ctx, st):
         return say(ctx, hint_message(ctx, st))
-    text = getattr(ctx.event, "text", "")
-    minute = parse_clock(text)
+    minute = parse_clock(ctx.event.text) if isinstance(ctx.event, TextReceived) else None
     begin = _begin(ctx)
     if minute is None:
         return say(ctx, msg("timezone.unclear", buttons=begin))

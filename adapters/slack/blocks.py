@@ -203,18 +203,21 @@ def _action_block(interview_id: str, decision: DecisionView | None) -> Block:
 
 
 def erased_message(
-    campaign: str, retention_days: int, erased_at: datetime, decision: DecisionView | None
+    campaign: str, why: str, retention_days: int, erased_at: datetime,
+    decision: DecisionView | None,
 ) -> dict[str, Any]:
-    """What the post becomes when the retention period ends: no answers, no candidate name,
-    no buttons; the decision (if any) stays on record."""
+    """What the post becomes when its answers are erased: no answers, no candidate name, no
+    buttons; the decision (if any) stays on record."""
+    because = (f"at the end of the kit's {retention_days}-day retention period"
+               if why == "retention" else "on request")
     body = (f"The answers, transcripts and media of this submission to *{escape(campaign)}* "
-            f"were erased on {utc_stamp(erased_at)}, at the end of the kit's "
-            f"{retention_days}-day retention period. Scores and the decision stay on record.")
+            f"were erased on {utc_stamp(erased_at)}, {because}. "
+            "Scores and the decision stay on record.")
     blocks: list[Block] = [{"type": "header", "text": plain("Submission erased", 150)},
                            section(body)]
     if decision is not None:
         blocks.append(_action_block("", decision))
-    return {"text": f"Submission to {campaign} erased after {retention_days} days",
+    return {"text": f"Submission to {campaign} erased {because}",
             "blocks": blocks}
 
 

@@ -148,3 +148,9 @@ async def test_erasure_deletes_the_uploaded_media_and_the_answers_from_the_post(
         assert await service.erase(item) == ts
         post = fake.message(CHANNEL, ts)
         assert post is not None and "I like it" not in str(post)
+        # erased because the candidate asked: the note says so, not "retention period"
+        on_request = replace(item, payload={"interview_id": iid, "why": "request"})
+        assert await service.erase(on_request) == ts
+        post = fake.message(CHANNEL, ts)
+        assert post is not None and "erased on" in str(post["blocks"])
+        assert ", on request." in str(post["blocks"]) and "retention" not in str(post["blocks"])

@@ -252,7 +252,7 @@ def test_answers_are_erased_when_the_retention_period_ends() -> None:
     script.feed(timer(TimerKind.RETENTION))
     erased = script.st
     assert erased.phase == P.ERASED and erased.kept == () and not erased.candidate_name
-    assert of_type(script.last, EraseAnswers) == [EraseAnswers(interview_id=IID)]
+    assert of_type(script.last, EraseAnswers) == [EraseAnswers(interview_id=IID, why="retention")]
     assert [n.what for n in of_type(script.last, Notify)] == ["retention_erased"]
     assert of_type(script.last, Send) == []  # no message out of the blue months later
     script.feed(text("hello?"))
@@ -277,7 +277,7 @@ def test_erase_on_request_stops_everything_at_any_step() -> None:
     assert decision.state is not None and decision.state.phase == P.ERASED
     assert decision.state.kept == () and decision.state.parts == ()
     assert {c.timer for c in of_type(decision, Cancel)} == set(TimerKind)
-    assert of_type(decision, EraseAnswers) == [EraseAnswers(interview_id=IID)]
+    assert of_type(decision, EraseAnswers) == [EraseAnswers(interview_id=IID, why="request")]
     assert [(n.what, n.detail) for n in of_type(decision, Notify)] == [
         ("erased_on_request", "slack:U0RECRUIT")]
     assert [s.message.text_id for s in of_type(decision, Send)] == ["erased.on_request"]
