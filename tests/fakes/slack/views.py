@@ -95,33 +95,18 @@ class ViewsMixin(FakeSlackCore):
     # ------------------------------------------------------------------ Web API methods
 
     async def _views_open(self, params: JsonDict, token: str) -> JsonDict:
-        user = self._check_trigger(params)
-        view = self._make_view(params.get("view"))
-        self._views[view["id"]] = view
-        self._views_opened.append(
-            {
-                "id": view["id"],
-                "method": "views.open",
-                "user": user,
-                "trigger_id": params["trigger_id"],
-                "view": view,
-            }
-        )
-        return {"ok": True, "view": view}
+        return self._show_view(params, "views.open")
 
     async def _views_push(self, params: JsonDict, token: str) -> JsonDict:
+        return self._show_view(params, "views.push")
+
+    def _show_view(self, params: JsonDict, method: str) -> JsonDict:
+        """``views.open`` / ``views.push``: a fresh trigger id opens (or stacks) a view."""
         user = self._check_trigger(params)
         view = self._make_view(params.get("view"))
         self._views[view["id"]] = view
-        self._views_opened.append(
-            {
-                "id": view["id"],
-                "method": "views.push",
-                "user": user,
-                "trigger_id": params["trigger_id"],
-                "view": view,
-            }
-        )
+        self._views_opened.append({"id": view["id"], "method": method, "user": user,
+                                   "trigger_id": params["trigger_id"], "view": view})
         return {"ok": True, "view": view}
 
     async def _views_update(self, params: JsonDict, token: str) -> JsonDict:
