@@ -35,15 +35,15 @@ from pathlib import Path
 
 from faster_whisper import WhisperModel
 
-from bot.app import Catalogs
-from bot.clock import system_clock
-from bot.effects import AfterCommit, EffectWriter
-from bot.metrics import Metrics
-from bot.runtime import Runtime
-from bot.transcribe_worker import TranscriptionWorker
+from bot.cli.app import Catalogs
+from bot.runtime.clock import system_clock
+from bot.runtime.effects import AfterCommit, EffectWriter
+from bot.runtime.handler import Runtime
+from bot.runtime.metrics import Metrics
 from bot.transcription.probe import probe_media
 from bot.transcription.wer import word_error_rate
 from bot.transcription.whisper import WhisperTranscriber
+from bot.transcription.worker import TranscriptionWorker
 from config.kit import Kit, Question
 from conversations.events import ConversationRef, Event, TranscriptReady
 from storage.blobs import MediaStore

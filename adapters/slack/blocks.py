@@ -1,6 +1,6 @@
 """Pure Block Kit rendering for the reviewer side (no I/O; unit-tested).
 
-Inputs are small view values built by `bot/review.py` from storage; outputs are the JSON
+Inputs are small view values built by `bot/review/service.py` from storage; outputs are the JSON
 dicts Slack takes (`{"text", "blocks"}` for messages; modals live in `modals.py`). Slack limits
 honoured here: 50 blocks per message, 3000 characters per section text, 75 per plain-text
 option / button label, action ids unique within a block.

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.recruiter_chat import RecruiterChat
-from bot.recruiter_desk import MAX_NAMES, NOT_A_RECRUITER, SLACK_PREFIX, RecruiterDesk, usage
+from bot.recruiting.chat import RecruiterChat
+from bot.recruiting.desk import MAX_NAMES, NOT_A_RECRUITER, SLACK_PREFIX, RecruiterDesk, usage
 from config.kit import Kit, Question
 from config.settings import Settings
 from conversations.events import CommandReceived, ConversationRef, EraseRequested, Event

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from adapters.slack.transport import SlackWeb, build_client
-from bot.effects import AfterCommit
-from bot.review import ReviewService
+from bot.review.service import ReviewService
+from bot.runtime.effects import AfterCommit
 from config.kit import Kit, Question
 from conversations.effects import AnswerPart, SaveAnswer
 from conversations.events import ConversationRef

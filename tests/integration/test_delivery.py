@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from adapters.errors import DeliveryFailed
-from bot.clock import system_clock
-from bot.delivery import OutboxDispatcher
-from bot.metrics import Metrics
+from bot.runtime.clock import system_clock
+from bot.runtime.delivery import OutboxDispatcher
+from bot.runtime.metrics import Metrics
 from storage.db import Database
 from storage.records import OutboxItem
 

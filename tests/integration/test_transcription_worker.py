@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.app import Catalogs
-from bot.clock import system_clock
-from bot.effects import AfterCommit, EffectWriter
-from bot.metrics import Metrics
-from bot.runtime import Runtime
-from bot.transcribe_worker import TranscriptionWorker
+from bot.cli.app import Catalogs
+from bot.runtime.clock import system_clock
+from bot.runtime.effects import AfterCommit, EffectWriter
+from bot.runtime.handler import Runtime
+from bot.runtime.metrics import Metrics
 from bot.transcription import FailureReason, joined_transcript, word_error_rate
 from bot.transcription.whisper import WhisperTranscriber
+from bot.transcription.worker import TranscriptionWorker
 from config.kit import AnswerFormat, Kit, Question
 from conversations.buttons import Action, ButtonPayload
 from conversations.effects import AnswerPart

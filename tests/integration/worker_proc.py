@@ -11,13 +11,13 @@ import asyncio
 import logging
 import sys
 
-from bot.app import Catalogs
-from bot.clock import system_clock
-from bot.effects import EffectWriter
-from bot.metrics import Metrics
-from bot.runtime import Runtime
-from bot.transcribe_worker import TranscriptionWorker
+from bot.cli.app import Catalogs
+from bot.runtime.clock import system_clock
+from bot.runtime.effects import EffectWriter
+from bot.runtime.handler import Runtime
+from bot.runtime.metrics import Metrics
 from bot.transcription.whisper import WhisperTranscriber
+from bot.transcription.worker import TranscriptionWorker
 from storage.db import Database
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.shell.channel import ShellChannel
-from bot.app import Service
+from bot.cli.app import Service
 from bot.transcription.errors import MediaUndecodable
 from bot.transcription.probe import probe_media
 from config.settings import Settings

@@ -37,7 +37,7 @@ def _settings() -> Settings:
 @app.command()
 def run() -> None:
     """Run the service: enabled platforms, web server, scheduler, transcription workers."""
-    from bot.serve import serve
+    from bot.cli.serve import serve
 
     asyncio.run(serve(_settings()))
 
@@ -45,7 +45,7 @@ def run() -> None:
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema."""
-    from bot.commands import migrate_database
+    from bot.cli.commands import migrate_database
 
     asyncio.run(migrate_database(_settings()))
 
@@ -73,7 +73,7 @@ def campaign_create(
     draft: Annotated[bool, typer.Option("--draft", help="create as draft, not live")] = False,
 ) -> None:
     """Store the kit as a new campaign; prints `<id> <slug>`."""
-    from bot.commands import create_campaign
+    from bot.cli.commands import create_campaign
 
     try:
         kit = load_kit(file)
@@ -84,7 +84,7 @@ def campaign_create(
     settings = _settings()
     campaign = asyncio.run(create_campaign(settings, file, kit, slug, draft))
     typer.echo(f"{campaign.id} {campaign.slug}")
-    from bot.app import build_transcriber
+    from bot.cli.app import build_transcriber
 
     transcriber = build_transcriber(settings)
     if not transcriber.is_language_supported(kit.language):
@@ -98,7 +98,7 @@ def campaign_create(
 @campaign_app.command("list")
 def campaign_list() -> None:
     """One line per campaign: id, slug, status, counts."""
-    from bot.commands import list_campaigns
+    from bot.cli.commands import list_campaigns
 
     for line in asyncio.run(list_campaigns(_settings())):
         typer.echo(line)
@@ -112,7 +112,7 @@ def invite(
     channel: Annotated[str | None, typer.Option(help="telegram | whatsapp | slack")] = None,
 ) -> None:
     """One line per candidate: name, then one invite link per enabled channel."""
-    from bot.commands import create_invites, read_names
+    from bot.cli.commands import create_invites, read_names
 
     names = list(name or []) + (read_names(csv) if csv else [])
     if not names:
@@ -128,7 +128,7 @@ def transcribe(
     as_json: Annotated[bool, typer.Option("--json", help="segments and timings as JSON")] = False,
 ) -> None:
     """Transcribe media files with the configured model."""
-    from bot.commands import transcribe_files
+    from bot.cli.commands import transcribe_files
 
     raise typer.Exit(transcribe_files(_settings(), files, as_json))
 
@@ -136,7 +136,7 @@ def transcribe(
 @app.command()
 def shell(slug: str, name: Annotated[str, typer.Option(help="candidate name")] = "You") -> None:
     """A real interview in this terminal: type answers, give media answers as file paths."""
-    from bot.shell import run_shell
+    from bot.cli.shell import run_shell
 
     raise typer.Exit(asyncio.run(run_shell(_settings(), slug, name)))
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from adapters.base import Channel, EventSink
 from adapters.errors import DeliveryFailed, MediaTooLarge, MediaUnavailable
-from bot.clock import Clock
-from bot.effects import ref_from_dict
+from bot.runtime.clock import Clock
+from bot.runtime.effects import ref_from_dict
 from conversations.events import MediaFetchFailed, MediaStored
 from storage.blobs import MediaStore
 from storage.db import Database

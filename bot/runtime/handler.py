@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import OperationalError
 
-from bot.clock import Clock
-from bot.effects import AfterCommit, EffectWriter
-from bot.locks import KeyedLocks
-from bot.metrics import Metrics
+from bot.runtime.clock import Clock
+from bot.runtime.effects import AfterCommit, EffectWriter
+from bot.runtime.locks import KeyedLocks
+from bot.runtime.metrics import Metrics
 from config.kit import Kit
 from conversations.engine import decide
 from conversations.events import (

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.base import EventSink
-from bot.clock import Clock
-from bot.effects import AfterCommit
-from bot.metrics import Metrics
+from bot.runtime.clock import Clock
+from bot.runtime.effects import AfterCommit
+from bot.runtime.metrics import Metrics
 from bot.transcription.errors import FailureReason, TranscriptionFailed
 from bot.transcription.languages import warn_unsupported_languages
 from bot.transcription.port import Transcriber, Transcript

@@ -20,8 +20,8 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
-from bot.clock import Clock
-from bot.runtime import Runtime
+from bot.runtime.clock import Clock
+from bot.runtime.handler import Runtime
 from conversations.effects import Cancel, Schedule
 from conversations.events import ConversationRef, TimerFired, TimerKind
 from storage.db import Database

@@ -2,7 +2,7 @@
 
 Slack: `/interview campaigns`, `/interview invite …` (a slash command, acked at once, the
 reply ephemeral through its response_url; `adapters/slack/app.py`). Telegram: `/campaigns`,
-`/invite …` in the recruiter's own chat with the bot (`bot/recruiter_chat.py`). The reply is
+`/invite …` in the recruiter's own chat with the bot (`bot/recruiting/chat.py`). The reply is
 plain text, readable on both. Only `RECRUITERS` (`slack:<id>`, `telegram:<id>`) may run
 these commands: invites are personal links, and anyone holding one can take the interview.
 Each invite made here is in the audit log with the recruiter who made it.
@@ -14,8 +14,8 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.clock import Clock
-from bot.commands import invite_into, invite_links
+from bot.recruiting.invites import invite_into, invite_links
+from bot.runtime.clock import Clock
 from config.settings import Settings
 from conversations.events import ConversationRef, EraseRequested, Event
 from conversations.state import Phase

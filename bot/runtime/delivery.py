@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from adapters.errors import DeliveryFailed, RecipientUnavailable
-from bot.clock import Clock
-from bot.metrics import Metrics
+from bot.runtime.clock import Clock
+from bot.runtime.metrics import Metrics
 from storage.db import Database
 from storage.records import OutboxItem
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 from conversations.effects import (
     BindInvite,
     Cancel,

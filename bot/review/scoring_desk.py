@@ -1,6 +1,6 @@
 """The reviewer's side of scoring: the blind scoring modal (own scores only) and saving a
 reviewer's sheet, which refreshes the post's progress and, once enough reviewers are done,
-queues the aggregate. Slack writes that matter go through the outbox (see `bot/review.py`).
+queues the aggregate. Slack writes that matter go through the outbox (see `bot/review/service.py`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from adapters.errors import AdapterError
 from adapters.slack import blocks, modals
 from adapters.slack.app import Click, ScoresSubmitted
 from adapters.slack.transport import SlackWeb
-from bot.clock import Clock
-from bot.permissions import Gate
-from bot.submission import lane, load_submission, review_progress, score_keys
+from bot.review.permissions import Gate
+from bot.review.submission import lane, load_submission, review_progress, score_keys
+from bot.runtime.clock import Clock
 from conversations import scoring
 from storage.db import Database
 

@@ -8,8 +8,8 @@ import signal
 
 from adapters.ratelimit import RateLimiter
 from adapters.telegram.transport import TelegramChannel
-from bot.app import Service
-from bot.slack_wiring import attach_slack
+from bot.cli.app import Service
+from bot.cli.slack_wiring import attach_slack
 from config.settings import Settings
 
 log = logging.getLogger(__name__)

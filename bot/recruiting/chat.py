@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.effects import rendered_to_payload
-from bot.recruiter_desk import TELEGRAM_PREFIX, RecruiterDesk
+from bot.recruiting.desk import TELEGRAM_PREFIX, RecruiterDesk
+from bot.runtime.effects import rendered_to_payload
 from conversations.events import CommandReceived, Event
 from conversations.messages import RenderedMessage
 from storage.db import Database

@@ -1,4 +1,4 @@
-"""Adds the Slack reviewer side to a built Service (called from `bot/serve.py`).
+"""Adds the Slack reviewer side to a built Service (called from `bot/cli/serve.py`).
 
 `attach_slack(service, settings)`: the Bolt app on `/slack/events` (or Socket Mode when
 SLACK_APP_TOKEN is set), the outbox handlers for review posts, uploads, refreshes,
@@ -20,12 +20,12 @@ from adapters.slack.app import (
     build_app,
 )
 from adapters.slack.transport import SlackWeb, build_client
-from bot.app import Service
-from bot.decisions import Decisions
-from bot.permissions import Gate
-from bot.recruiter_desk import SLACK_PREFIX, RecruiterDesk
-from bot.review import ReviewService
-from bot.scoring_desk import ScoringDesk
+from bot.cli.app import Service
+from bot.recruiting.desk import SLACK_PREFIX, RecruiterDesk
+from bot.review.decisions import Decisions
+from bot.review.permissions import Gate
+from bot.review.scoring_desk import ScoringDesk
+from bot.review.service import ReviewService
 from config.settings import Settings
 
 log = logging.getLogger(__name__)

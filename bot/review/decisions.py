@@ -26,10 +26,10 @@ from adapters.errors import AdapterError, DeliveryFailed, RecipientUnavailable
 from adapters.slack import blocks, modals
 from adapters.slack.app import Click, DecisionSubmitted
 from adapters.slack.transport import SlackWeb
-from bot.clock import Clock
-from bot.effects import Renderer, rendered_to_payload
-from bot.permissions import Gate
-from bot.submission import lane
+from bot.review.permissions import Gate
+from bot.review.submission import lane
+from bot.runtime.clock import Clock
+from bot.runtime.effects import Renderer, rendered_to_payload
 from config.kit_loader import DEFAULT_CLOSING
 from conversations.messages import msg
 from storage.db import Database

@@ -13,7 +13,7 @@ survives restarts and honours 429s):
 - `review_erase` (written when answers are erased at the end of the retention period): the
   uploaded files are deleted and the post keeps no answer, transcript or name.
 Items of one interview share the lane `review:<id>`, so they run in order. Reviewers'
-clicks are handled by `bot/scoring_desk.py`.
+clicks are handled by `bot/review/scoring_desk.py`.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from adapters.errors import RecipientUnavailable
 from adapters.slack import blocks
 from adapters.slack.blocks import DecisionView
 from adapters.slack.transport import SlackWeb
-from bot.clock import Clock
-from bot.effects import AfterCommit
-from bot.locks import KeyedLocks
-from bot.submission import lane, load_submission, review_progress
+from bot.review.submission import lane, load_submission, review_progress
+from bot.runtime.clock import Clock
+from bot.runtime.effects import AfterCommit
+from bot.runtime.locks import KeyedLocks
 from config.kit import Kit
 from conversations import scoring
 from conversations.state import Phase

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from adapters.base import Channel
 from adapters.errors import RecipientUnavailable
-from bot.effects import payload_to_rendered
+from bot.runtime.effects import payload_to_rendered
 from conversations.messages import SLOT_REF_PREFIX
 from storage.db import Database
 from storage.records import OutboxItem

@@ -14,19 +14,19 @@ from typing import Any
 from aiohttp import web
 
 from adapters.base import Channel
-from bot.clock import Clock, system_clock
-from bot.delivery import OutboxDispatcher
-from bot.effects import AfterCommit, EffectWriter
-from bot.media import MediaFetcher
-from bot.metrics import Metrics
-from bot.recruiter_chat import RecruiterChat
-from bot.recruiter_desk import RecruiterDesk
-from bot.runtime import Runtime
-from bot.senders import MessageSender
-from bot.timers import TimerService
-from bot.transcribe_worker import TranscriptionWorker
+from bot.cli.web import Handler, build_app, start_site
+from bot.recruiting.chat import RecruiterChat
+from bot.recruiting.desk import RecruiterDesk
+from bot.runtime.clock import Clock, system_clock
+from bot.runtime.delivery import OutboxDispatcher
+from bot.runtime.effects import AfterCommit, EffectWriter
+from bot.runtime.handler import Runtime
+from bot.runtime.media import MediaFetcher
+from bot.runtime.metrics import Metrics
+from bot.runtime.senders import MessageSender
+from bot.runtime.timers import TimerService
 from bot.transcription.whisper import WhisperTranscriber
-from bot.web import Handler, build_app, start_site
+from bot.transcription.worker import TranscriptionWorker
 from config.settings import Settings
 from conversations.events import Event
 from conversations.messages import Message, RenderedMessage

@@ -1,0 +1,3 @@
+"""`interview-bot` commands, the web server, and the composition root (`app.py`, with the
+platform registrations): the only room that imports platform adapters.
+"""
