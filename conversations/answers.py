@@ -7,6 +7,7 @@ from dataclasses import replace
 from conversations.context import Ctx, is_practice, question_of
 from conversations.effects import AnswerPart, Effect, FetchMedia, SaveAnswer, Transcribe
 from conversations.events import MediaReceived, MediaStored
+from conversations.reviewing import with_pending_transcripts
 from conversations.state import InterviewState, KeptAnswer
 from conversations.validation import recorded_seconds
 
@@ -85,11 +86,10 @@ def keep_attempt(ctx: Ctx, st: InterviewState) -> tuple[InterviewState, tuple[Ef
     effects: list[Effect] = [save_attempt(ctx, stored, kept=True)]
     if is_practice(st):
         return replace(st, parts=()), tuple(effects)
-    effects.extend(
-        Transcribe(interview_id=st.interview_id, part_id=p.part_id)
-        for p in stored.parts if p.kind in SPOKEN_KINDS
-    )
+    spoken = tuple(p.part_id for p in stored.parts if p.kind in SPOKEN_KINDS)
+    effects.extend(Transcribe(interview_id=st.interview_id, part_id=part) for part in spoken)
     kept = KeptAnswer(question_id=question_of(st, ctx.kit).id, attempt_no=st.attempt_no,
                       duration_s=recorded_seconds(stored.parts),
                       late=any(p.late for p in stored.parts))
+    st = with_pending_transcripts(st, spoken)
     return replace(st, parts=(), kept=(*st.kept, kept)), tuple(effects)

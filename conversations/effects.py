@@ -125,6 +125,28 @@ class EraseAnswers:
 ERASE_REASONS = ("declined", "retention", "request")
 
 
+@dataclass(frozen=True, slots=True)
+class RecordDecision:
+    """Store a recruiter's decision (who, when, why) and show it on the review post."""
+
+    interview_id: str
+    decision: str
+    decided_by: str
+    reason: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionWebhook:
+    """Tell the ATS (`DECISION_WEBHOOK_URL`, when set) about a decision."""
+
+    interview_id: str
+    decision: str
+    decided_by: str
+    reason: str
+    decided_at: datetime
+
+
 Effect = (
     Send
     | Edit
@@ -137,4 +159,6 @@ Effect = (
     | Notify
     | BindInvite
     | EraseAnswers
+    | RecordDecision
+    | DecisionWebhook
 )

@@ -21,7 +21,6 @@ from conversations.events import (
     Event,
     Started,
     TimerFired,
-    TranscriptReady,
 )
 from conversations.messages import msg
 from conversations.prompts import hint_message
@@ -46,8 +45,6 @@ def decide(
 ) -> Decision:
     if state is None:
         return _no_interview(event)
-    if isinstance(event, TranscriptReady):
-        return Decision(state=state)
     if isinstance(event, TimerFired) and event.interview_id != state.interview_id:
         return Decision(state=state)
     payload = _payload(event)

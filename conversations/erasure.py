@@ -28,7 +28,8 @@ def retention_timer(ctx: Ctx, st: InterviewState) -> Schedule:
 def _erased(st: InterviewState) -> InterviewState:
     return replace(st, phase=Phase.ERASED, parts=(), kept=(), candidate_name=None,
                    paused=False, pause_requested=False, withdraw_pending=False,
-                   finish_pending=False)
+                   finish_pending=False, transcripts_pending=frozenset(),
+                   review_waiting=False)
 
 
 def erase_after_retention(ctx: Ctx) -> Decision:

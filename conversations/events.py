@@ -131,6 +131,16 @@ class EraseRequested(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionMade(Event):
+    """A recruiter decided on a submission (from any reviewer channel)."""
+
+    interview_id: str
+    decision: str  # advance / reject / hold
+    decided_by: str  # "<platform>:<user id>"
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TranscriptReady(Event):
     interview_id: str
     part_id: str

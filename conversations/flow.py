@@ -32,7 +32,6 @@ from conversations.effects import (
     EraseAnswers,
     Notify,
     Schedule,
-    SubmitForReview,
 )
 from conversations.erasure import retention_timer
 from conversations.events import TimerFired, TimerKind
@@ -51,6 +50,7 @@ from conversations.prompts import (
     retakes_left,
 )
 from conversations.reminders import reminder_timers, time_zone_for
+from conversations.reviewing import submit_when_ready
 from conversations.state import Decision, InterviewState, Phase
 
 _ACTIVE_TIMERS = (TimerKind.REMINDER, TimerKind.PREP_END, TimerKind.ANSWER_END)
@@ -227,8 +227,8 @@ def submit(
 ) -> Decision:
     st = replace(st, phase=Phase.SUBMITTED, submitted_at=ctx.now, paused=False,
                  pause_requested=False)
-    done = (*effects, SubmitForReview(interview_id=st.interview_id), *cancel_all(st),
-            retention_timer(ctx, st))
+    st, review = submit_when_ready(st)
+    done = (*effects, *review, *cancel_all(st), retention_timer(ctx, st))
     thanks = msg("submitted", retention_days=ctx.kit.retention_days)
     return Decision(state=st, effects=(*done, *sends(ctx, [*lead, thanks])))
 
@@ -257,9 +257,8 @@ def close_expired(ctx: Ctx, st: InterviewState) -> Decision:
         st, kept_effects = keep_attempt(ctx, st)
         effects.extend(kept_effects)
     if st.kept:
-        st = replace(st, flags=st.flags | {"partial"})
-        effects.extend((SubmitForReview(interview_id=st.interview_id, partial=True),
-                        retention_timer(ctx, st)))
+        st, review = submit_when_ready(replace(st, flags=st.flags | {"partial"}))
+        effects.extend((*review, retention_timer(ctx, st)))
     return Decision(state=st, effects=tuple(effects))
 
 

@@ -72,6 +72,12 @@ class InterviewState:
     finish_pending: bool = False
     # /pause while preparing or answering: pause once this answer is kept.
     pause_requested: bool = False
+    # Spoken parts kept for reviewers whose transcript has not come back yet (ok or failed).
+    # Reviewers get the submission only when none is left (`reviewing.py`).
+    transcripts_pending: frozenset[str] = field(default_factory=frozenset)
+    # Submitted (or closed with answers) while transcripts were pending: submit when done.
+    review_waiting: bool = False
+    decision: str | None = None  # advance / reject / hold, once a recruiter decided
 
     @property
     def is_final(self) -> bool:

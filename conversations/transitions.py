@@ -8,12 +8,13 @@ nothing (or, for timers, transcripts and downloads nobody waits for, silently ig
 
 from __future__ import annotations
 
-from conversations import answering, commands, erasure, flow, local_time
+from conversations import answering, commands, erasure, flow, local_time, reviewing
 from conversations.buttons import Action, ButtonPayload
 from conversations.context import Ctx, Handler, say, unchanged
 from conversations.events import (
     ButtonPressed,
     CommandReceived,
+    DecisionMade,
     EraseRequested,
     Event,
     MediaFetchFailed,
@@ -36,7 +37,7 @@ UNKNOWN_COMMAND = "command:?"
 # Triggers that are not the candidate talking: off the table they are ignored silently.
 PASSIVE_TRIGGERS = frozenset(
     {*(f"timer:{k.value}" for k in TimerKind), "transcript", "media_stored", "media_failed",
-     "erase_requested"}
+     "erase_requested", "decision"}
 )
 ACTIVE_PHASES = (P.CONSENT, P.INSTRUCTIONS, P.PRESENTED, P.PREPARING, P.ANSWERING, P.CONFIRMING)
 
@@ -53,7 +54,7 @@ def trigger_of(event: Event, payload: ButtonPayload | None) -> str:
         (Started, "started"), (TextReceived, "text"), (MediaReceived, "media"),
         (MediaStored, "media_stored"), (MediaFetchFailed, "media_failed"),
         (TranscriptReady, "transcript"), (UnsupportedReceived, "unsupported"),
-        (EraseRequested, "erase_requested"),
+        (EraseRequested, "erase_requested"), (DecisionMade, "decision"),
     )
     for kind, trigger in simple:
         if isinstance(event, kind):
@@ -89,9 +90,13 @@ TABLE: dict[tuple[Phase, str], Handler] = {
     (P.WITHDRAWN, "timer:retention"): erasure.erase_after_retention,
 }
 # A recruiter may erase an interview at any step but the last (already erased: nothing to do).
+# Transcripts come back at any step (the review waits for them); a decision is judged by
+# `reviewing.decision_refusal` whatever the step, so a premature one is refused, not ignored.
 for _phase in P:
+    TABLE[(_phase, "decision")] = reviewing.on_decision
     if _phase is not P.ERASED:
         TABLE[(_phase, "erase_requested")] = erasure.erase_on_request
+        TABLE[(_phase, "transcript")] = reviewing.on_transcript
 
 # Available in every active phase (before the interview ends).
 ANYTIME: dict[str, Handler] = {

@@ -15,7 +15,17 @@ from conversations.effects import (
 )
 from conversations.events import MediaKind, TimerKind
 from conversations.state import Phase
-from tests.unit.engine_script import IID, ME, Script, media, of_type, started, text, timer
+from tests.unit.engine_script import (
+    IID,
+    ME,
+    Script,
+    media,
+    of_type,
+    started,
+    text,
+    timer,
+    transcript,
+)
 
 
 def test_full_interview() -> None:
@@ -90,10 +100,16 @@ def test_full_interview() -> None:
     assert st.phase is Phase.SUBMITTED and st.submitted_at == s.now
     assert [k.question_id for k in st.kept] == ["q1", "q2", "q3"]
     assert st.retakes_used == 1 and st.flags == frozenset()
-    assert of_type(s.last, SubmitForReview) == [SubmitForReview(IID, partial=False)]
     assert {c.timer for c in of_type(s.last, Cancel)} >= {TimerKind.REMINDER, TimerKind.DEADLINE}
     transcribed = [e.part_id for e in s.log if isinstance(e, Transcribe)]
     assert transcribed == [f"{IID}-3", f"{IID}-4", f"{IID}-5"]  # refused media takes no number
+    # reviewers get the submission once the last transcript is in
+    assert of_type(s.last, SubmitForReview) == [] and st.review_waiting
+    for part_id in transcribed:
+        s.feed(transcript(part_id))
+    assert of_type(s.last, SubmitForReview) == [SubmitForReview(IID, partial=False)]
+    assert s.last.effects == (SubmitForReview(IID, partial=False),)  # nothing said
+    assert not s.st.review_waiting and s.st.transcripts_pending == frozenset()
     kept_saves = [e for e in s.log if isinstance(e, SaveAnswer) and e.kept]
     assert [(e.question_id, e.attempt_no, e.practice) for e in kept_saves] == [
         ("practice", 0, True), ("q1", 1, False), ("q2", 0, False), ("q3", 0, False)]

@@ -38,6 +38,7 @@ from tests.unit.engine_script import (
     text,
     text_ids,
     timer,
+    transcript,
 )
 
 P = Phase
@@ -78,6 +79,9 @@ def test_expiry_keeps_an_attempt_in_progress() -> None:
     (save,) = of_type(decision, SaveAnswer)
     assert save.kept and not save.late and save.parts == (part(1),)
     assert of_type(decision, Transcribe) == [Transcribe(IID, f"{IID}-1")]
+    assert of_type(decision, SubmitForReview) == []  # its transcript first
+    assert decision.state is not None
+    decision = decide(decision.state, transcript(f"{IID}-1"), T0, KIT)
     assert of_type(decision, SubmitForReview) == [SubmitForReview(IID, partial=True)]
 
 
@@ -93,8 +97,12 @@ def test_expiry_waits_for_downloads_then_submits() -> None:
     decision = decide(decision.state, stored(f"{IID}-2"), T0, KIT)
     (save,) = of_type(decision, SaveAnswer)
     assert [p.part_id for p in save.parts] == [f"{IID}-1", f"{IID}-2"]
-    assert of_type(decision, SubmitForReview) == [SubmitForReview(IID, partial=True)]
+    assert of_type(decision, SubmitForReview) == []  # their transcripts first
     assert of_type(decision, Send) == []
+    for part_id in (f"{IID}-2", f"{IID}-1"):
+        assert decision.state is not None
+        decision = decide(decision.state, transcript(part_id), T0, KIT)
+    assert of_type(decision, SubmitForReview) == [SubmitForReview(IID, partial=True)]
 
 
 def test_no_retakes_left_keeps_automatically() -> None:

@@ -138,7 +138,7 @@ ROWS = [
         {SaveAnswer: 1, Transcribe: 0}, lambda st: st.kept == () and st.question_index == 0),
     Row("keep last submits", make_state(P.CONFIRMING, question_index=2, parts=ANSWERED),
         lambda: press(Action.KEEP, "2.0"), P.SUBMITTED, ["answer.kept", "submitted"],
-        {SubmitForReview: 1, Cancel: 4}),
+        {SubmitForReview: 0, Cancel: 4}, lambda st: st.review_waiting),  # transcripts first
     Row("retake re-presents", make_state(P.CONFIRMING, parts=ANSWERED),
         lambda: press(Action.RETAKE, "0.0"), P.PRESENTED, ["question.show"], {},
         lambda st: st.attempt_no == 1 and st.retakes_used == 1 and st.parts == ()),
