@@ -35,7 +35,7 @@ from pathlib import Path
 
 from faster_whisper import WhisperModel
 
-from bot.cli.app import Catalogs
+from bot.runtime.catalogs import Catalogs
 from bot.runtime.clock import system_clock
 from bot.runtime.effects import AfterCommit, EffectWriter
 from bot.runtime.handler import Runtime

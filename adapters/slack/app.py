@@ -2,9 +2,10 @@
 
 One URL (`/slack/events`) takes events, interactivity and slash commands; Bolt verifies the
 v0 signature (bad or stale -> 401) and answers url_verification. Every listener acks at
-once (Slack allows 3 s) and hands a small typed value to the `ReviewDesk` (implemented in
-`bot/`), which does the work after the ack. Modal submissions are the exception: their ack
-carries validation errors, so the desk answers those quickly (one database write).
+once (Slack allows 3 s) and hands the neutral `ReviewDesk` (the reviewer port,
+`conversations/review_port.py`) who acted and on what; it does the work after the ack.
+Modal submissions are the exception: their ack carries validation errors, so the desk
+answers those quickly (one database write).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -22,83 +23,33 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, modals
-from conversations.scoring import ScoreKey
+from conversations.events import Platform
+from conversations.review_port import ReviewDesk, ReviewerRef
+from conversations.reviewing import DECISIONS
 
 log = logging.getLogger(__name__)
 
 JsonDict = dict[str, Any]
-DECIDE_ACTION = re.compile(rf"^{blocks.DECIDE_PREFIX}({'|'.join(blocks.DECISIONS)})$")
-
-
-@dataclass(frozen=True, slots=True)
-class Click:
-    """A reviewer pressed a button on a review post."""
-
-    user: str  # Slack user id
-    interview_id: str
-    channel: str
-    message_ts: str
-    trigger_id: str
-    response_url: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ScoresSubmitted:
-    user: str
-    interview_id: str
-    scores: dict[ScoreKey, int]
-    comment: str
-    channel: str
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionSubmitted:
-    user: str
-    interview_id: str
-    decision: str
-    reason: str
-    channel: str
-
-
-@dataclass(frozen=True, slots=True)
-class SlashCommand:
-    """A slash command (`/interview invite …`); `text` is what follows the command."""
-
-    user: str
-    command: str
-    text: str
-
-
-class ReviewDesk(Protocol):
-    async def open_scoring(self, click: Click) -> None: ...
-
-    async def save_scores(self, submitted: ScoresSubmitted) -> str | None:
-        """None when saved; otherwise the reason shown in the modal (nothing changed)."""
-
-    async def open_decision(self, click: Click, decision: str) -> None: ...
-
-    async def decide(self, submitted: DecisionSubmitted) -> str | None:
-        """None when decided; otherwise the reason shown in the modal (nothing changed)."""
-
-    async def command(self, cmd: SlashCommand) -> str:
-        """The reply to a slash command, shown only to the person who ran it."""
+SLASH_PREFIX = "/interview "  # how recruiters type commands here (usage texts)
+DECIDE_ACTION = re.compile(rf"^{blocks.DECIDE_PREFIX}({'|'.join(DECISIONS)})$")
 
 
 Ack = Callable[..., Awaitable[None]]
 Respond = Callable[..., Awaitable[Any]]
 
 
-def _click(body: JsonDict) -> Click:
-    action = body["actions"][0]
+def reviewer(body: JsonDict, place: str = "") -> ReviewerRef:
+    """Who acted, where, and the handles to answer them privately."""
     container = body.get("container") or {}
-    return Click(
-        user=str(body["user"]["id"]),
-        interview_id=str(action.get("value") or ""),
-        channel=str(container.get("channel_id") or (body.get("channel") or {}).get("id", "")),
-        message_ts=str(container.get("message_ts") or ""),
-        trigger_id=str(body.get("trigger_id") or ""),
-        response_url=str(body.get("response_url") or ""),
-    )
+    place = place or str(container.get("channel_id")
+                         or (body.get("channel") or {}).get("id", ""))
+    handles = {k: str(body[k]) for k in ("trigger_id", "response_url") if body.get(k)}
+    return ReviewerRef(platform=Platform.SLACK, user_id=str(body["user"]["id"]), place=place,
+                       handles=handles)
+
+
+def _interview_id(body: JsonDict) -> str:
+    return str(body["actions"][0].get("value") or "")
 
 
 def _metadata(body: JsonDict) -> dict[str, str]:
@@ -134,22 +85,20 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
     @app.action(blocks.SCORE_OPEN)
     async def score_open(ack: Ack, body: JsonDict) -> None:
         await ack()
-        await desk.open_scoring(_click(body))
+        await desk.open_scoring(reviewer(body), _interview_id(body))
 
     @app.action(DECIDE_ACTION)
     async def decide_open(ack: Ack, body: JsonDict) -> None:
         await ack()
         decision = str(body["actions"][0]["action_id"])[len(blocks.DECIDE_PREFIX):]
-        await desk.open_decision(_click(body), decision)
+        await desk.open_decision(reviewer(body), _interview_id(body), decision)
 
     @app.view(modals.SCORE_VIEW)
     async def score_submit(ack: Ack, body: JsonDict) -> None:
         meta = _metadata(body)
         scores, comment = modals.parse_scores(body["view"]["state"]["values"])
-        error = await desk.save_scores(ScoresSubmitted(
-            user=str(body["user"]["id"]), interview_id=meta.get("interview_id", ""),
-            scores=scores, comment=comment, channel=meta.get("channel", ""),
-        ))
+        error = await desk.save_scores(reviewer(body, meta.get("channel", "")),
+                                       meta.get("interview_id", ""), scores, comment)
         if error:
             await ack(response_action="errors", errors={modals.COMMENT_BLOCK: error})
         else:
@@ -158,12 +107,10 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
     @app.view(modals.DECISION_VIEW)
     async def decision_submit(ack: Ack, body: JsonDict) -> None:
         meta = _metadata(body)
-        error = await desk.decide(DecisionSubmitted(
-            user=str(body["user"]["id"]), interview_id=meta.get("interview_id", ""),
-            decision=meta.get("decision", ""),
-            reason=modals.parse_reason(body["view"]["state"]["values"]),
-            channel=meta.get("channel", ""),
-        ))
+        error = await desk.decide(
+            reviewer(body, meta.get("channel", "")), meta.get("interview_id", ""),
+            meta.get("decision", ""), modals.parse_reason(body["view"]["state"]["values"]),
+        )
         if error:
             await ack(response_action="errors", errors={modals.REASON_BLOCK: error})
         else:
@@ -172,10 +119,8 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
     @app.command(re.compile(r".*"))
     async def any_command(ack: Ack, body: JsonDict, respond: Respond) -> None:
         await ack()  # creating invites may call other APIs: reply through response_url
-        reply = await desk.command(SlashCommand(
-            user=str(body.get("user_id", "")), command=str(body.get("command", "")),
-            text=str(body.get("text", "")),
-        ))
+        actor = f"{Platform.SLACK}:{body.get('user_id', '')}"
+        reply = await desk.command(actor, str(body.get("text", "")), SLASH_PREFIX)
         await respond(text=reply, response_type="ephemeral")
 
     @app.event(re.compile(r".*"))

@@ -1,6 +1,6 @@
 """Pure Block Kit rendering for the reviewer side (no I/O; unit-tested).
 
-Inputs are small view values built by `bot/review/service.py` from storage; outputs are the JSON
+Inputs are the neutral view values of `conversations/review_views.py`; outputs are the JSON
 dicts Slack takes (`{"text", "blocks"}` for messages; modals live in `modals.py`). Slack limits
 honoured here: 50 blocks per message, 3000 characters per section text, 75 per plain-text
 option / button label, action ids unique within a block.
@@ -9,67 +9,30 @@ option / button label, action ids unique within a block.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from config.kit import Question, RubricDimension
 from conversations.formatting import human_duration, utc_stamp
+from conversations.review_views import (
+    DECISION_DONE,
+    DECISION_LABELS,
+    KIND_NAMES,
+    AnswerView,
+    DecisionView,
+    PartView,
+    SubmissionView,
+)
+from conversations.reviewing import DECISIONS
 from conversations.scoring import Aggregate, Progress, Stat
 
 Block = dict[str, Any]
 
 SCORE_OPEN = "score_open"
 DECIDE_PREFIX = "decide_"
-DECISIONS = ("advance", "reject", "hold")
 SECTION_MAX = 3000
 LABEL_MAX = 75
-KIND_NAMES = {
-    "voice": "voice", "video_note": "video note", "video": "video", "text": "text",
-    "document": "document", "audio": "audio",
-}
-DECISION_LABELS = {"advance": "Advance", "reject": "Reject", "hold": "Hold"}
-DECISION_DONE = {"advance": "Advanced", "reject": "Rejected", "hold": "On hold"}
 DECISION_STYLES = {"advance": "primary", "reject": "danger"}
-
-
-@dataclass(frozen=True, slots=True)
-class PartView:
-    kind: str  # voice, video_note, video, text, document
-    duration_s: float | None = None
-    text: str | None = None  # as written (text) or the transcript (media)
-    failure: str | None = None  # why there is no transcript
-    pending: bool = False  # transcript not ready (never posted that way; kept for safety)
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerView:
-    question: Question
-    number: int
-    parts: tuple[PartView, ...] = ()
-    late: bool = False
-    retakes_used: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class SubmissionView:
-    interview_id: str
-    candidate: str
-    campaign: str
-    platform: str
-    time_taken_s: float | None
-    submitted_at: datetime | None
-    flags: frozenset[str]  # "late", "partial"
-    retakes_used: int
-    answers: tuple[AnswerView, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionView:
-    decision: str
-    decided_by: str  # "slack:U123" or any other actor id
-    reason: str
-    decided_at: datetime
 
 
 # ------------------------------------------------------------------ small pieces
@@ -261,27 +224,3 @@ def aggregate_message(
     text = f"Aggregate of {agg.reviewers} reviewers: overall {agg.overall.mean:.2f}" + (
         f"; calibration needed on {len(flagged)} item(s)" if flagged else "")
     return {"text": text, "blocks": blocks[:50]}
-
-
-# ------------------------------------------------------------------ files and refusals
-
-
-EXTENSIONS = {"voice": "ogg", "video_note": "mp4", "video": "mp4", "audio": "ogg"}
-
-
-def media_filename(number: int, part_no: int, kind: str, mime: str | None) -> str:
-    ext = EXTENSIONS.get(kind)
-    if ext is None and mime and "/" in mime:
-        ext = mime.split("/", 1)[1].split(";")[0].replace("mpeg", "mp3")
-    return f"q{number}-part{part_no}.{ext or 'bin'}"
-
-
-def media_title(number: int, part_no: int, kind: str, duration_s: float | None) -> str:
-    length = f", {human_duration(duration_s)}" if duration_s is not None else ""
-    return f"Q{number} · part {part_no} ({KIND_NAMES.get(kind, kind)}{length})"
-
-
-REFUSE_SCORE = "Only members of the review channel and recruiters can score submissions."
-REFUSE_DECIDE = "Only recruiters can decide on a candidate."
-ALREADY_DECIDED = "A decision has already been made for this candidate."
-SCORES_SAVED = "Your scores are saved. You can revise them until a decision is made."

@@ -10,8 +10,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from adapters.slack.blocks import DECISION_LABELS, Block, context, escape, plain, section
+from adapters.slack.blocks import Block, context, escape, plain, section
 from config.kit import Question, RubricDimension
+from conversations.review_views import DECISION_LABELS
 from conversations.scoring import ScoreKey
 
 SCORE_VIEW = "score"

@@ -1,7 +1,8 @@
 """The composition root: everything is built here, inside `Service.create`, from Settings.
 
 Nothing is built at import time (STYLE: cosmicpython bootstrap). `run` and `shell` both use
-this; they differ only in the channels they add.
+this; they differ only in the channels they add (`bot/cli/platforms.py` registers each
+platform: a candidate channel, a reviewer channel, or both).
 """
 
 from __future__ import annotations
@@ -17,38 +18,33 @@ from adapters.base import Channel
 from bot.cli.web import Handler, build_app, start_site
 from bot.recruiting.chat import RecruiterChat
 from bot.recruiting.desk import RecruiterDesk
+from bot.review.decisions import Decisions
+from bot.review.desk import ReviewerDesk
+from bot.review.permissions import Gate
+from bot.review.places import ReviewPlaces
+from bot.review.scoring_desk import ScoringDesk
+from bot.review.service import ReviewService
+from bot.review.webhook import DecisionWebhookSender
+from bot.runtime.catalogs import Catalogs
 from bot.runtime.clock import Clock, system_clock
-from bot.runtime.delivery import OutboxDispatcher
+from bot.runtime.delivery import ItemHandler, OutboxDispatcher
 from bot.runtime.effects import AfterCommit, EffectWriter
 from bot.runtime.handler import Runtime
+from bot.runtime.kits import KitCache
+from bot.runtime.listeners import CommitListener, Lifecycle
 from bot.runtime.media import MediaFetcher
 from bot.runtime.metrics import Metrics
+from bot.runtime.outbox_kinds import OutboxKind
 from bot.runtime.senders import MessageSender
 from bot.runtime.timers import TimerService
 from bot.transcription.whisper import WhisperTranscriber
 from bot.transcription.worker import TranscriptionWorker
 from config.settings import Settings
 from conversations.events import Event
-from conversations.messages import Message, RenderedMessage
-from conversations.texts import Catalog
 from storage.blobs import MediaStore
 from storage.db import Database
-from storage.records import OutboxItem
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Catalogs:
-    """One loaded catalog per language, loaded on first use."""
-
-    _loaded: dict[str, Catalog] = field(default_factory=dict)
-
-    def render(self, language: str, message: Message) -> RenderedMessage:
-        catalog = self._loaded.get(language)
-        if catalog is None:
-            catalog = self._loaded[language] = Catalog.load(language)
-        return catalog.render(message)
 
 
 @dataclass
@@ -61,12 +57,15 @@ class Service:
     runtime: Runtime
     dispatcher: OutboxDispatcher
     timers: TimerService
-    channels: dict[str, Channel]
     catalogs: Catalogs
     recruiter_desk: RecruiterDesk
     recruiter_chat: RecruiterChat
+    review_places: ReviewPlaces
+    reviewer_desk: ReviewerDesk
+    channels: dict[str, Channel] = field(default_factory=dict)
     routes: dict[str, Handler] = field(default_factory=dict)
-    background: list[Any] = field(default_factory=list)  # started/stopped with the service
+    background: list[Lifecycle] = field(default_factory=list)  # started/stopped in order
+    listeners: list[CommitListener] = field(default_factory=list)
     transcription: TranscriptionWorker | None = None
     _chores: set[asyncio.Task[None]] = field(default_factory=set)
     _runner: web.AppRunner | None = None
@@ -75,40 +74,69 @@ class Service:
     async def create(cls, settings: Settings, clock: Clock = system_clock) -> Service:
         db = Database.from_url(settings.database_url)
         await db.migrate()
-        store = MediaStore(settings.media_dir)
-        metrics = Metrics()
-        catalogs = Catalogs()
-        channels: dict[str, Channel] = {}
-        writer = EffectWriter(render=catalogs.render, clock=clock)
+        metrics, catalogs, kits = Metrics(), Catalogs(), KitCache()
+        writer = EffectWriter(render=catalogs.render, clock=clock,
+                              decision_webhook=bool(settings.decision_webhook_url))
         holder: dict[str, Service] = {}
         runtime = Runtime(
-            db=db, writer=writer, clock=clock, metrics=metrics,
+            db=db, writer=writer, clock=clock, metrics=metrics, kits=kits,
             after_commit=lambda after: holder["service"].after_commit(after),
         )
-        sender = MessageSender(db=db, channels=channels)
-        fetcher = MediaFetcher(db=db, store=store, channels=channels, emit=runtime.handle,
-                               clock=clock)
-        dispatcher = OutboxDispatcher(
-            db=db, clock=clock, metrics=metrics, max_attempts=settings.delivery_max_attempts,
-            handlers={"send": sender.send, "edit": sender.edit, "fetch_media": fetcher.fetch,
-                      "review": _no_review_channel},
-        )
-        timers = TimerService(db=db, database_url=settings.database_url, clock=clock,
-                              runtime=runtime)
+        dispatcher = OutboxDispatcher(db=db, clock=clock, metrics=metrics,
+                                      max_attempts=settings.delivery_max_attempts, handlers={})
         recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,
                                        emit=runtime.handle)
-        service = cls(settings=settings, db=db, store=store, metrics=metrics, clock=clock,
-                      runtime=runtime, dispatcher=dispatcher, timers=timers,
-                      channels=channels, catalogs=catalogs, recruiter_desk=recruiter_desk,
-                      recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake))
+        places = ReviewPlaces()
+        gate = Gate(places, settings.recruiter_ids)
+        scoring = ScoringDesk(db=db, places=places, gate=gate, clock=clock,
+                              wake_outbox=dispatcher.wake)
+        decisions = Decisions(db=db, places=places, gate=gate, clock=clock, emit=runtime.handle)
+        service = cls(
+            settings=settings, db=db, store=MediaStore(settings.media_dir), metrics=metrics,
+            clock=clock, runtime=runtime, dispatcher=dispatcher,
+            timers=TimerService(db=db, database_url=settings.database_url, clock=clock,
+                                runtime=runtime),
+            catalogs=catalogs, recruiter_desk=recruiter_desk,
+            recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake),
+            review_places=places,
+            reviewer_desk=ReviewerDesk(scoring, decisions, recruiter_desk.command),
+        )
         holder["service"] = service
+        service._register_outbox_handlers(kits)
         worker = TranscriptionWorker(
             db=db, transcriber=build_transcriber(settings), emit=runtime.handle, clock=clock,
-            metrics=metrics, workers=max(1, settings.transcribe_workers),
+            metrics=metrics, workers=max(1, settings.transcribe_workers), kits=kits,
         )
         service.transcription = worker
-        service.background.append(worker)
+        service.background.extend([worker, scoring])
+        service.listeners.append(worker)
         return service
+
+    def _register_outbox_handlers(self, kits: KitCache) -> None:
+        """One handler per outbox kind (`bot/runtime/outbox_kinds.py`)."""
+        sender = MessageSender(db=self.db, channels=self.channels)
+        fetcher = MediaFetcher(db=self.db, store=self.store, channels=self.channels,
+                               emit=self.runtime.handle, clock=self.clock)
+        review = ReviewService(db=self.db, places=self.review_places, clock=self.clock,
+                               wake_outbox=self.dispatcher.wake)
+        secret = self.settings.decision_webhook_secret
+        webhook = DecisionWebhookSender(self.settings.decision_webhook_url,
+                                        secret.get_secret_value() if secret else None)
+        self.background.append(webhook)
+        handlers: dict[OutboxKind, ItemHandler] = {
+            OutboxKind.SEND: sender.send,
+            OutboxKind.EDIT: sender.edit,
+            OutboxKind.FETCH_MEDIA: fetcher.fetch,
+            OutboxKind.REVIEW: review.post,
+            OutboxKind.REVIEW_UPLOAD: review.upload,
+            OutboxKind.REVIEW_REFRESH: review.refresh,
+            OutboxKind.REVIEW_AGGREGATE: review.post_aggregate,
+            OutboxKind.REVIEW_ERASE: review.erase,
+            OutboxKind.DECISION_WEBHOOK: webhook.deliver,
+        }
+        missing = set(OutboxKind) - set(handlers)
+        assert not missing, f"outbox kinds without a handler: {missing}"
+        self.dispatcher.handlers.update(handlers)
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.platform] = channel
@@ -117,10 +145,8 @@ class Service:
         self.timers.apply(after.schedule, after.cancel)
         if after.wake_outbox:
             self.dispatcher.wake()
-        for hook in self.background:
-            on_commit = getattr(hook, "on_commit", None)
-            if on_commit is not None:
-                on_commit(after)
+        for listener in self.listeners:
+            listener.on_commit(after)
         if after.erased_media:
             task = asyncio.create_task(self._delete_media(after.erased_media))
             self._chores.add(task)
@@ -168,19 +194,11 @@ class Service:
             outbox = await uow.outbox.count_pending()
         return {
             "platforms": sorted(self.channels),
+            "reviewers": sorted({c.platform for c in self.review_places.channels}),
             "scheduler": self.timers.scheduler.running,
             "timers_pending": timers,
             "outbox_pending": outbox,
         }
-
-
-async def _no_review_channel(item: OutboxItem) -> str | None:
-    """Without Slack the submission stays in the database (and the audit log) only."""
-    log.warning(
-        "interview %s submitted; no review channel is configured (set SLACK_BOT_TOKEN and "
-        "SLACK_SIGNING_SECRET to post submissions to Slack)", item.interview_id,
-    )
-    return None
 
 
 def build_transcriber(settings: Settings) -> WhisperTranscriber:
@@ -198,7 +216,3 @@ async def _quietly(stopping: Any) -> None:
         await stopping
     except Exception:
         log.exception("error while stopping; carrying on with shutdown")
-
-
-async def wait_forever() -> None:
-    await asyncio.Event().wait()

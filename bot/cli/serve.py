@@ -6,10 +6,7 @@ import asyncio
 import logging
 import signal
 
-from adapters.ratelimit import RateLimiter
-from adapters.telegram.transport import TelegramChannel
-from bot.cli.app import Service
-from bot.cli.slack_wiring import attach_slack
+from bot.cli.platforms import build_service
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -23,39 +20,6 @@ No messaging platform is configured, so no candidate can reach the bot yet.
             WHATSAPP_VERIFY_TOKEN.
 Try a kit right now in this terminal:  interview-bot shell <campaign-slug>
 (create a campaign first: interview-bot campaign create config/kits/support-screen.yaml)"""
-
-
-def telegram_channel(settings: Settings) -> TelegramChannel:
-    assert settings.telegram_bot_token is not None
-    secret = settings.telegram_webhook_secret
-    webhook_url = None
-    if settings.telegram_webhook_mode and settings.public_url:
-        webhook_url = settings.public_url.rstrip("/") + "/telegram/webhook"
-    return TelegramChannel(
-        token=settings.telegram_bot_token.get_secret_value(),
-        api_url=settings.telegram_api_url,
-        limiter=RateLimiter(settings.telegram_global_rate, settings.telegram_chat_rate),
-        webhook_url=webhook_url,
-        webhook_secret=secret.get_secret_value() if secret else None,
-        recruiter_chats=telegram_recruiters(settings.recruiter_ids),
-    )
-
-
-def telegram_recruiters(recruiter_ids: frozenset[str]) -> tuple[int, ...]:
-    """The Telegram user ids in RECRUITERS (a private chat's id is the user's id)."""
-    ids = (r.removeprefix("telegram:") for r in recruiter_ids if r.startswith("telegram:"))
-    return tuple(sorted(int(i) for i in ids if i.isdigit()))
-
-
-async def build_service(settings: Settings) -> Service:
-    service = await Service.create(settings)
-    if settings.telegram_enabled:
-        channel = telegram_channel(settings)
-        service.add_channel(channel)
-        service.routes["/telegram/webhook"] = channel.webhook
-    if settings.slack_enabled:
-        attach_slack(service, settings)
-    return service
 
 
 async def serve(settings: Settings) -> None:

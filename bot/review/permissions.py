@@ -1,22 +1,36 @@
-"""Who may act on a submission: recruiters decide and score; review-channel members score."""
+"""Who may act on a submission: recruiters decide and score; members of the review place
+score; nobody scores or decides their own interview (candidate and reviewers can share a
+workspace or a Telegram account base)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.slack.transport import SlackWeb
+from bot.review.places import ReviewPlaces
+from conversations.events import ConversationRef
+from conversations.review_port import ReviewerRef
 
 
 @dataclass
 class Gate:
-    """Who may do what: recruiters decide and score; review-channel members score."""
+    places: ReviewPlaces
+    recruiters: frozenset[str]  # RECRUITERS: "<platform>:<user id>"
 
-    slack: SlackWeb
-    recruiters: frozenset[str]
+    def is_recruiter(self, who: ReviewerRef) -> bool:
+        return who.actor in self.recruiters
 
-    def is_recruiter(self, user: str) -> bool:
-        return f"slack:{user}" in self.recruiters
+    async def can_score(
+        self, who: ReviewerRef, place: str, candidate: ConversationRef | None
+    ) -> bool:
+        """Raises AdapterError when the platform cannot tell (callers say "try again")."""
+        if is_candidate(who, candidate):
+            return False
+        if self.is_recruiter(who):
+            return True
+        channel = self.places.channel_for(place)
+        return channel.platform == who.platform and await channel.is_member(place, who.user_id)
 
-    async def can_score(self, user: str, channel: str) -> bool:
-        """Raises AdapterError when Slack cannot tell (callers say "try again")."""
-        return self.is_recruiter(user) or user in await self.slack.members(channel)
+
+def is_candidate(who: ReviewerRef, candidate: ConversationRef | None) -> bool:
+    return (candidate is not None and candidate.platform == who.platform
+            and candidate.user_id == who.user_id)

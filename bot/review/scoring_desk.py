@@ -1,121 +1,191 @@
-"""The reviewer's side of scoring: the blind scoring modal (own scores only) and saving a
-reviewer's sheet, which refreshes the post's progress and, once enough reviewers are done,
-queues the aggregate. Slack writes that matter go through the outbox (see `bot/review/service.py`).
+"""The reviewer's side of scoring: the blind scoring form (own scores only), saving a whole
+sheet (a form) or one cell (a keyboard press), which refreshes the post's progress and, once
+enough reviewers are done, queues the aggregate. Post updates go through the outbox (see
+`bot/review/service.py`); private notes go straight to the reviewer's channel.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.errors import AdapterError
-from adapters.slack import blocks, modals
-from adapters.slack.app import Click, ScoresSubmitted
-from adapters.slack.transport import SlackWeb
 from bot.review.permissions import Gate
-from bot.review.submission import lane, load_submission, review_progress, score_keys
+from bot.review.places import ReviewPlaces
+from bot.review.submission import load_submission, review_progress, score_keys
 from bot.runtime.clock import Clock
+from bot.runtime.outbox_kinds import OutboxKind, review_lane
 from conversations import scoring
-from storage.db import Database
+from conversations.review_port import ReviewerRef
+from conversations.review_views import ScoreForm
+from conversations.reviewing import (
+    ALREADY_DECIDED,
+    REFUSE_SCORE,
+    SCORES_SAVED,
+    UNKNOWN_SUBMISSION,
+)
+from conversations.scoring import ScoreKey
+from storage.db import Database, UnitOfWork
+from storage.records import ReviewPost
 
 log = logging.getLogger(__name__)
+INCOMPLETE = "Please score every question on every dimension (1-4)."
+INVALID = "Scores go from 1 to 4."
+MEMBERSHIP_UNKNOWN = "The platform did not answer the membership check; please try again."
 
 
 @dataclass
 class ScoringDesk:
     db: Database
-    slack: SlackWeb
+    places: ReviewPlaces
     gate: Gate
     clock: Clock
     wake_outbox: Callable[[], None]
     _chores: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def start(self) -> None:
-        """Nothing to start: present so the service starts and stops desks uniformly."""
+        """Nothing to start: present so the service starts and stops it like the others."""
 
     async def stop(self) -> None:
         if self._chores:
             await asyncio.gather(*self._chores, return_exceptions=True)
 
-    async def open_scoring(self, click: Click) -> None:
-        iid = click.interview_id
+    async def open_scoring(self, who: ReviewerRef, iid: str) -> None:
         async with self.db.unit_of_work(read_only=True) as uow:
             post = await uow.reviews.post_for(iid)
             decided = await uow.reviews.decision_for(iid)
             loaded = await load_submission(uow, iid)
-            own = (await uow.reviews.scores_for(iid)).get(f"slack:{click.user}", {})
-            comment = (await uow.reviews.comments_for(iid)).get(f"slack:{click.user}", "")
+            own = (await uow.reviews.scores_for(iid)).get(who.actor, {})
+            comment = (await uow.reviews.comments_for(iid)).get(who.actor, "")
+        channel = self.places.channel_for(who.place or (post.channel if post else ""))
         if post is None or loaded is None:
-            await self.slack.ephemeral(click.channel, click.user, "This submission is unknown.")
+            await channel.tell(who, UNKNOWN_SUBMISSION)
             return
         if decided is not None:
-            await self.slack.ephemeral(click.channel, click.user, blocks.ALREADY_DECIDED)
+            await channel.tell(who, ALREADY_DECIDED)
             return
-        refusal = await self._refusal(click.user, post.channel)
+        refusal = await self._refusal(who, post, loaded.state.candidate)
         if refusal:
-            await self.slack.ephemeral(click.channel, click.user, refusal, click.response_url)
+            await channel.tell(who, refusal)
             return
-        view = modals.scoring_modal(
-            iid, loaded.view.candidate, loaded.kit.questions, loaded.kit.rubric, own, comment,
-            {"channel": post.channel},
-        )
-        try:
-            await self.slack.open_view(click.trigger_id, view)
-        except AdapterError as exc:
-            log.warning("review: scoring view for %s not opened: %s", iid, exc)
+        await channel.open_score_form(who, ScoreForm(
+            interview_id=iid, candidate=loaded.view.candidate, questions=loaded.kit.questions,
+            rubric=loaded.kit.rubric, own=own, comment=comment))
 
-    async def _refusal(self, user: str, channel: str) -> str | None:
+    async def _refusal(self, who: ReviewerRef, post: ReviewPost, candidate: Any) -> str | None:
         try:
-            allowed = await self.gate.can_score(user, channel)
+            allowed = await self.gate.can_score(who, post.channel, candidate)
         except AdapterError as exc:
-            log.warning("review: membership of %s in %s unknown: %s", user, channel, exc)
-            return "Slack did not answer the membership check; please try again."
-        return None if allowed else blocks.REFUSE_SCORE
+            log.warning("review: membership of %s in %s unknown: %s", who.actor, post.channel,
+                        exc)
+            return MEMBERSHIP_UNKNOWN
+        return None if allowed else REFUSE_SCORE
 
-    async def save_scores(self, sub: ScoresSubmitted) -> str | None:
-        iid, reviewer = sub.interview_id, f"slack:{sub.user}"
-        async with self.db.unit_of_work(read_only=True) as uow:
-            post = await uow.reviews.post_for(iid)
-        if post is None:
-            return "This submission is unknown."
-        refusal = await self._refusal(sub.user, post.channel)
+    async def save_scores(
+        self, who: ReviewerRef, iid: str, scores: Mapping[ScoreKey, int], comment: str
+    ) -> str | None:
+        """A whole sheet from a form: every key of the rubric, each 1-4."""
+        refusal = await self._check(who, iid)
         if refusal:
-            log.info("review: scores from %s for %s refused", reviewer, iid)
             return refusal
         async with self.db.unit_of_work() as uow:
-            if await uow.reviews.decision_for(iid) is not None:
-                return blocks.ALREADY_DECIDED
             state = await uow.interviews.get(iid)
             if state is None:
-                return "This submission is unknown."
-            kit = await uow.campaigns.kit(state.kit_version_id)
-            keys = score_keys(kit)
-            if not scoring.is_complete(sub.scores, keys) or not all(
-                    scoring.valid_score(v) for v in sub.scores.values()):
-                return "Please score every question on every dimension (1-4)."
-            before = await uow.reviews.scores_for(iid)
-            await uow.reviews.upsert_scores(
-                iid, reviewer, {k: sub.scores[k] for k in keys}, sub.comment)
-            progress = await review_progress(uow, iid, kit)
-            await uow.outbox.add("review_refresh", {"interview_id": iid}, lane(iid), iid)
-            if progress.complete and (await uow.reviews.mark_aggregate_posted(iid)
-                                      or post.aggregate_posted):
-                await uow.outbox.add("review_aggregate", {"interview_id": iid}, lane(iid), iid)
-            await uow.audit.log(reviewer, "scored", iid,
-                                {"revision": reviewer in before}, self.clock())
-            await uow.commit()
-        log.info("review: %s scored %s (%d of %d done)", reviewer, iid, progress.done,
-                 progress.required)
-        self.wake_outbox()
-        self._later(self.slack.ephemeral(sub.channel or post.channel, sub.user,
-                                          blocks.SCORES_SAVED))
+                return UNKNOWN_SUBMISSION
+            keys = score_keys(await uow.campaigns.kit(state.kit_version_id))
+            if not scoring.is_complete(dict(scores), keys) or not all(
+                    scoring.valid_score(v) for v in scores.values()):
+                return INCOMPLETE
+            error = await self._save(uow, who, iid, {k: scores[k] for k in keys}, comment)
+        if error:
+            return error
+        self._later(self._tell(who, SCORES_SAVED))
         return None
 
+    async def save_score(self, who: ReviewerRef, iid: str, key: ScoreKey, value: int) -> None:
+        """One cell of the reviewer's own sheet; they are told the outcome privately."""
+        refusal = await self._check(who, iid)
+        if refusal is None:
+            async with self.db.unit_of_work() as uow:
+                refusal = await self._save_cell(uow, who, iid, key, value)
+        await self._tell(who, refusal or await self._cell_saved(who, iid, key, value))
+
+    async def _save_cell(
+        self, uow: UnitOfWork, who: ReviewerRef, iid: str, key: ScoreKey, value: int
+    ) -> str | None:
+        state = await uow.interviews.get(iid)
+        if state is None:
+            return UNKNOWN_SUBMISSION
+        if key not in score_keys(await uow.campaigns.kit(state.kit_version_id)):
+            return INCOMPLETE
+        if not scoring.valid_score(value):
+            return INVALID
+        return await self._save(uow, who, iid, {key: value}, None)
+
+    async def _cell_saved(self, who: ReviewerRef, iid: str, key: ScoreKey, value: int) -> str:
+        async with self.db.unit_of_work(read_only=True) as uow:
+            state = await uow.interviews.get(iid)
+            assert state is not None
+            keys = score_keys(await uow.campaigns.kit(state.kit_version_id))
+            own = (await uow.reviews.scores_for(iid)).get(who.actor, {})
+        done = sum(1 for k in keys if k in own)
+        tail = (" Your sheet is complete; you can revise it until the decision."
+                if done == len(keys) else f" {done} of {len(keys)} scored.")
+        return f"Saved privately: {value}.{tail}"
+
+    async def _check(self, who: ReviewerRef, iid: str) -> str | None:
+        async with self.db.unit_of_work(read_only=True) as uow:
+            post = await uow.reviews.post_for(iid)
+            state = await uow.interviews.get(iid)
+        if post is None or state is None:
+            return UNKNOWN_SUBMISSION
+        refusal = await self._refusal(who, post, state.candidate)
+        if refusal:
+            log.info("review: scores from %s for %s refused", who.actor, iid)
+        return refusal
+
+    async def _save(
+        self, uow: UnitOfWork, who: ReviewerRef, iid: str, scores: dict[ScoreKey, int],
+        comment: str | None,
+    ) -> str | None:
+        """Store, queue the post's refresh (and the aggregate once complete), audit."""
+        if await uow.reviews.decision_for(iid) is not None:
+            return ALREADY_DECIDED
+        state = await uow.interviews.get(iid)
+        post = await uow.reviews.post_for(iid)
+        assert state is not None and post is not None
+        kit = await uow.campaigns.kit(state.kit_version_id)
+        before = await uow.reviews.scores_for(iid)
+        await uow.reviews.upsert_scores(iid, who.actor, scores, comment)
+        progress = await review_progress(uow, iid, kit)
+        await uow.outbox.add(OutboxKind.REVIEW_REFRESH, {"interview_id": iid},
+                             review_lane(iid), iid)
+        if progress.complete and (await uow.reviews.mark_aggregate_posted(iid)
+                                  or post.aggregate_posted):
+            await uow.outbox.add(OutboxKind.REVIEW_AGGREGATE, {"interview_id": iid},
+                                 review_lane(iid), iid)
+        await uow.audit.log(who.actor, "scored", iid, {"revision": who.actor in before},
+                            self.clock())
+        await uow.commit()
+        log.info("review: %s scored %s (%d of %d done)", who.actor, iid, progress.done,
+                 progress.required)
+        self.wake_outbox()
+        return None
+
+    async def _tell(self, who: ReviewerRef, text: str) -> None:
+        place = who.place
+        try:
+            channel = self.places.channel_for(place)
+        except AdapterError:
+            log.warning("review: no channel to tell %s in %r", who.actor, place)
+            return
+        await channel.tell(who, text)
+
     def _later(self, work: Any) -> None:
-        """Slow, best-effort work after the ack (e.g. an ephemeral confirmation)."""
+        """Slow, best-effort work after the ack (e.g. a private confirmation)."""
         task: asyncio.Task[None] = asyncio.ensure_future(work)
         self._chores.add(task)
         task.add_done_callback(self._chores.discard)

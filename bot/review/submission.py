@@ -1,30 +1,33 @@
-"""A submission as reviewers see it, loaded from storage: the view the post renders, the
-media to upload into its thread, and the rubric's score keys and progress."""
+"""A submission as reviewers see it, loaded from storage: the neutral view every reviewer
+channel renders, the recordings to attach under the post, and the rubric's progress."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from adapters.slack import blocks
-from adapters.slack.blocks import AnswerView, PartView, SubmissionView
 from config.kit import Kit
 from conversations import scoring
+from conversations.review_views import (
+    AnswerView,
+    DecisionView,
+    MediaView,
+    PartView,
+    SubmissionView,
+    media_filename,
+    media_title,
+)
+from conversations.state import InterviewState
 from storage.db import UnitOfWork
-from storage.records import AnswerRecord, TranscriptRecord, TranscriptStatus
-
-
-def lane(interview_id: str) -> str:
-    """Outbox lane of one interview's review items, so they run in order."""
-    return f"review:{interview_id}"
+from storage.records import AnswerRecord, ReviewDecision, TranscriptRecord, TranscriptStatus
 
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
     view: SubmissionView
     kit: Kit
-    media: list[dict[str, Any]]  # upload payloads (without channel/thread)
+    state: InterviewState
+    media: list[MediaView]
 
 
 async def load_submission(
@@ -37,38 +40,39 @@ async def load_submission(
     campaign = await uow.campaigns.get(state.campaign_id)
     records = await uow.answers.for_interview(interview_id)  # never the practice answer
     transcripts = await uow.transcripts.for_interview(interview_id)
+    platform = state.candidate.platform if state.candidate else "—"
     answers: list[AnswerView] = []
-    media: list[dict[str, Any]] = []
+    media: list[MediaView] = []
     for number, question in enumerate(kit.questions, start=1):
         tries = [a for a in records if a.question_id == question.id and not a.practice]
         kept = [a for a in tries if a.kept]
         chosen: AnswerRecord | None = kept[-1] if kept else None
-        parts = tuple(_part_view(p.kind, p.duration_s, p.text, transcripts.get(p.part_id))
-                      for p in (chosen.parts if chosen else []))
+        parts = chosen.parts if chosen else []
         answers.append(AnswerView(
-            question=question, number=number, parts=parts,
-            late=bool(chosen and chosen.late), retakes_used=max(
-                (a.attempt_no for a in tries), default=0),
+            question=question, number=number,
+            parts=tuple(_part_view(p.kind, p.duration_s, p.text, transcripts.get(p.part_id))
+                        for p in parts),
+            late=bool(chosen and chosen.late),
+            retakes_used=max((a.attempt_no for a in tries), default=0),
         ))
-        for part_no, p in enumerate(chosen.parts if chosen else [], start=1):
-            if p.path and p.kind != "text":
-                media.append({
-                    "path": p.path, "filename": blocks.media_filename(
-                        number, part_no, p.kind, p.mime),
-                    "title": blocks.media_title(number, part_no, p.kind, p.duration_s),
-                })
+        media.extend(
+            MediaView(path=p.path, filename=media_filename(number, part_no, p.kind, p.mime),
+                      title=media_title(number, part_no, p.kind, p.duration_s), kind=p.kind,
+                      source_platform=platform, file_ref=p.file_ref)
+            for part_no, p in enumerate(parts, start=1) if p.path and p.kind != "text"
+        )
     taken = None
     if state.opened_at is not None and state.submitted_at is not None:
         taken = (state.submitted_at - state.opened_at) / timedelta(seconds=1)
     view = SubmissionView(
         interview_id=interview_id, candidate=state.candidate_name or "Candidate",
-        campaign=campaign.title if campaign else kit.title,
-        platform=state.candidate.platform if state.candidate else "—",
+        campaign=campaign.title if campaign else kit.title, platform=platform,
         time_taken_s=taken, submitted_at=state.submitted_at,
         flags=state.flags | ({"partial"} if partial else set()),
         retakes_used=state.retakes_used, answers=tuple(answers),
+        questions=kit.questions, rubric=kit.rubric,
     )
-    return Loaded(view=view, kit=kit, media=media)
+    return Loaded(view=view, kit=kit, state=state, media=media)
 
 
 def _part_view(
@@ -90,3 +94,10 @@ def score_keys(kit: Kit) -> list[scoring.ScoreKey]:
 async def review_progress(uow: UnitOfWork, interview_id: str, kit: Kit) -> scoring.Progress:
     sheets = await uow.reviews.scores_for(interview_id)
     return scoring.progress(sheets, score_keys(kit), kit.reviewers_required)
+
+
+def decision_view(decided: ReviewDecision | None) -> DecisionView | None:
+    if decided is None:
+        return None
+    return DecisionView(decided.decision, decided.decided_by, decided.reason,
+                        decided.decided_at)

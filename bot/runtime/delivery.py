@@ -21,6 +21,7 @@ from typing import Any
 from adapters.errors import DeliveryFailed, RecipientUnavailable
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
+from bot.runtime.outbox_kinds import OutboxKind
 from storage.db import Database
 from storage.records import OutboxItem
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 ItemHandler = Callable[[OutboxItem], Awaitable[str | None]]
 FAR_FUTURE = timedelta(days=3650)
 IDLE_POLL_SECONDS = 1.0
+KINDS = frozenset(OutboxKind)
 
 
 def backoff_seconds(attempt: int) -> float:
@@ -40,7 +42,7 @@ def backoff_seconds(attempt: int) -> float:
 @dataclass
 class OutboxDispatcher:
     db: Database
-    handlers: dict[str, ItemHandler]
+    handlers: dict[OutboxKind, ItemHandler]
     clock: Clock
     metrics: Metrics
     max_attempts: int = 8
@@ -134,7 +136,7 @@ class OutboxDispatcher:
         self._drained.set()
 
     async def _deliver(self, item: OutboxItem) -> None:
-        handler = self.handlers.get(item.kind)
+        handler = self.handlers.get(OutboxKind(item.kind)) if item.kind in KINDS else None
         platform = _platform_of(item.payload)
         try:
             if handler is None:

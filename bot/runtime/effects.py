@@ -13,14 +13,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.runtime.clock import Clock
+from bot.runtime.outbox_kinds import OutboxKind, review_lane
 from conversations.effects import (
     BindInvite,
     Cancel,
+    DecisionWebhook,
     Edit,
     Effect,
     EraseAnswers,
     FetchMedia,
     Notify,
+    RecordDecision,
     SaveAnswer,
     Schedule,
     Send,
@@ -77,6 +80,7 @@ def payload_to_rendered(payload: dict[str, Any]) -> tuple[ConversationRef, Rende
 class EffectWriter:
     render: Renderer
     clock: Clock
+    decision_webhook: bool = False  # DECISION_WEBHOOK_URL is set
 
     async def write(
         self,
@@ -91,12 +95,12 @@ class EffectWriter:
         match effect:
             case Send(to=to, message=message):
                 payload = rendered_to_payload(to, self.render(language, message))
-                await uow.outbox.add("send", payload, to.key, interview_id)
+                await uow.outbox.add(OutboxKind.SEND, payload, to.key, interview_id)
                 after.wake_outbox = True
             case Edit(to=to, message_ref=message_ref, message=message):
                 payload = rendered_to_payload(to, self.render(language, message))
                 payload["message_id"] = message_ref
-                await uow.outbox.add("edit", payload, to.key, interview_id)
+                await uow.outbox.add(OutboxKind.EDIT, payload, to.key, interview_id)
                 after.wake_outbox = True
             case Schedule():
                 await uow.timers.upsert(effect.interview_id, effect.timer, effect.key, effect.at)
@@ -107,7 +111,8 @@ class EffectWriter:
             case SaveAnswer():
                 await uow.answers.save_attempt(effect)
             case FetchMedia():
-                await uow.outbox.add("fetch_media", _fetch_payload(effect), None, interview_id)
+                await uow.outbox.add(OutboxKind.FETCH_MEDIA, _fetch_payload(effect), None,
+                                     interview_id)
                 after.wake_outbox = True
             case Transcribe(part_id=part_id, interview_id=iid):
                 await uow.transcripts.enqueue(part_id, iid)
@@ -121,11 +126,30 @@ class EffectWriter:
             case EraseAnswers(interview_id=iid, why=why):
                 after.erased_media.extend(await uow.interviews.erase_answers(iid))
                 await uow.audit.log("engine", "answers_erased", iid, {"why": why}, self.clock())
-                if await uow.reviews.post_for(iid) is not None:  # the copies in Slack too
-                    await uow.outbox.add("review_erase", {"interview_id": iid, "why": why},
-                                         None, iid)
+                if await uow.reviews.post_for(iid) is not None:  # the reviewers' copies too
+                    await uow.outbox.add(OutboxKind.REVIEW_ERASE,
+                                         {"interview_id": iid, "why": why}, None, iid)
+                    after.wake_outbox = True
+            case RecordDecision():
+                await self._record_decision(uow, effect)
+                after.wake_outbox = True
+            case DecisionWebhook():
+                if self.decision_webhook and state is not None:
+                    await uow.outbox.add(OutboxKind.DECISION_WEBHOOK,
+                                         await _webhook_payload(uow, effect, state),
+                                         None, effect.interview_id)
                     after.wake_outbox = True
         return True
+
+    async def _record_decision(self, uow: UnitOfWork, effect: RecordDecision) -> None:
+        iid = effect.interview_id
+        await uow.reviews.save_decision(iid, effect.decision, effect.decided_by, effect.reason,
+                                        effect.decided_at)
+        await uow.audit.log(effect.decided_by, "decision", iid,
+                            {"decision": effect.decision, "reason": effect.reason},
+                            effect.decided_at)
+        await uow.outbox.add(OutboxKind.REVIEW_REFRESH, {"interview_id": iid},
+                             review_lane(iid), iid)
 
     async def _submit(
         self, uow: UnitOfWork, interview_id: str, partial: bool, after: AfterCommit
@@ -133,9 +157,8 @@ class EffectWriter:
         await uow.audit.log(
             "engine", "submitted", interview_id, {"partial": partial}, self.clock()
         )
-        await uow.outbox.add(
-            "review", {"interview_id": interview_id, "partial": partial}, None, interview_id
-        )
+        await uow.outbox.add(OutboxKind.REVIEW, {"interview_id": interview_id, "partial": partial},
+                             review_lane(interview_id), interview_id)
         after.submitted.append(interview_id)
         after.wake_outbox = True
 
@@ -149,4 +172,18 @@ def _fetch_payload(effect: FetchMedia) -> dict[str, Any]:
         "file_ref": effect.file_ref,
         "size_bytes": effect.size_bytes,
         "mime": effect.mime,
+    }
+
+
+async def _webhook_payload(
+    uow: UnitOfWork, effect: DecisionWebhook, state: InterviewState
+) -> dict[str, Any]:
+    campaign = await uow.campaigns.get(state.campaign_id)
+    title = campaign.title if campaign else (await uow.campaigns.kit(state.kit_version_id)).title
+    return {
+        "event": "interview.decided", "interview_id": effect.interview_id,
+        "campaign_id": state.campaign_id, "campaign": title,
+        "candidate_name": state.candidate_name, "decision": effect.decision,
+        "reason": effect.reason, "decided_by": effect.decided_by,
+        "decided_at": effect.decided_at.isoformat(),
     }

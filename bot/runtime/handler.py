@@ -17,11 +17,12 @@ from sqlalchemy.exc import OperationalError
 
 from bot.runtime.clock import Clock
 from bot.runtime.effects import AfterCommit, EffectWriter
+from bot.runtime.kits import KitCache
 from bot.runtime.locks import KeyedLocks
 from bot.runtime.metrics import Metrics
-from config.kit import Kit
 from conversations.engine import decide
 from conversations.events import (
+    DecisionMade,
     EraseRequested,
     Event,
     MediaFetchFailed,
@@ -48,14 +49,16 @@ class Runtime:
     clock: Clock
     metrics: Metrics
     after_commit: Callable[[AfterCommit], None]
+    kits: KitCache = field(default_factory=KitCache)
     locks: KeyedLocks = field(default_factory=KeyedLocks)
-    _kits: dict[str, Kit] = field(default_factory=dict)
 
     async def handle(self, event: Event) -> None:
         """Handle one event exactly once; safe to call again with a redelivered event."""
         started = time.perf_counter()
         try:
-            async with self.locks.hold(await self._lock_key(event)):
+            # Events about an interview (timers, transcripts, erasure, decisions) carry the
+            # candidate's conversation, so one key serialises everything of one interview.
+            async with self.locks.hold(event.conversation.key):
                 done = await self._handle_with_retries(event)
         except Exception:
             self.metrics.handler_errors.labels(event.conversation.platform).inc()
@@ -100,7 +103,7 @@ class Runtime:
                 log.info("timer event %s is stale (cancelled or moved); skipped", event.event_id)
                 return None
             state = await self._load_state(uow, event)
-            kit = await self._kit(uow, state) if state is not None else None
+            kit = await self.kits.get(uow, state.kit_version_id) if state is not None else None
             decision = decide(state, event, self.clock(), kit)
             after = await self._persist(uow, state, decision)
             await uow.commit()
@@ -131,28 +134,11 @@ class Runtime:
     async def _load_state(self, uow: UnitOfWork, event: Event) -> InterviewState | None:
         if isinstance(event, Started):
             return await uow.interviews.by_token(event.invite_token)
-        if isinstance(event, TimerFired | TranscriptReady | EraseRequested):
+        if isinstance(event, TimerFired | TranscriptReady | EraseRequested | DecisionMade):
             return await uow.interviews.get(event.interview_id)
         if isinstance(event, MediaStored | MediaFetchFailed):
             return await uow.interviews.get(interview_id_of_part(event.part_id))
         return await uow.interviews.active_for(event.conversation.key)
-
-    async def _kit(self, uow: UnitOfWork, state: InterviewState) -> Kit:
-        # Kit versions are immutable, so caching them by version id is always correct.
-        kit = self._kits.get(state.kit_version_id)
-        if kit is None:
-            kit = await uow.campaigns.kit(state.kit_version_id)
-            self._kits[state.kit_version_id] = kit
-        return kit
-
-    async def _lock_key(self, event: Event) -> str:
-        """Timer, transcript and erase events lock the candidate's conversation too."""
-        if isinstance(event, TimerFired | TranscriptReady | EraseRequested):
-            async with self.db.unit_of_work(read_only=True) as uow:
-                state = await uow.interviews.get(event.interview_id)
-            if state is not None and state.candidate is not None:
-                return state.candidate.key
-        return event.conversation.key
 
 
 def interview_id_of_part(part_id: str) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from adapters.base import EventSink
 from bot.runtime.clock import Clock
 from bot.runtime.effects import AfterCommit
+from bot.runtime.kits import KitCache
 from bot.runtime.metrics import Metrics
 from bot.transcription.errors import FailureReason, TranscriptionFailed
 from bot.transcription.languages import warn_unsupported_languages
@@ -62,7 +63,7 @@ class TranscriptionWorker:
     _pool: ThreadPoolExecutor = field(init=False)
     _runner: asyncio.Task[None] | None = None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    _kits: dict[str, Kit] = field(default_factory=dict)  # kit versions are immutable
+    kits: KitCache = field(default_factory=KitCache)
     _stopping: bool = False
 
     def __post_init__(self) -> None:
@@ -175,16 +176,12 @@ class TranscriptionWorker:
         )
 
     async def _kit(self, uow: UnitOfWork, kit_version_id: str) -> Kit | None:
-        kit = self._kits.get(kit_version_id)
-        if kit is None:
-            try:
-                kit = await uow.campaigns.kit(kit_version_id)
-            except LookupError:  # no kit, no language: the model detects (or assumes) it
-                log.warning("kit version %s not found; transcribing without a language",
-                            kit_version_id)
-                return None
-            self._kits[kit_version_id] = kit
-        return kit
+        try:
+            return await self.kits.get(uow, kit_version_id)
+        except LookupError:  # no kit, no language: the model detects (or assumes) it
+            log.warning("kit version %s not found; transcribing without a language",
+                        kit_version_id)
+            return None
 
     async def _run_transcriber(self, job: _Job) -> tuple[Transcript | None, str | None]:
         if job.path is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,49 +12,66 @@ import pytest
 from aiohttp import web
 
 from adapters.errors import DeliveryFailed, RecipientUnavailable
-from adapters.slack.app import (
-    VERIFICATION_LOGGER,
-    Click,
-    DecisionSubmitted,
-    ScoresSubmitted,
-    SlashCommand,
-    aiohttp_handler,
-    build_app,
-)
+from adapters.slack.app import VERIFICATION_LOGGER, aiohttp_handler, build_app
 from adapters.slack.transport import SlackWeb, build_client
+from conversations.review_port import ReviewerRef
+from conversations.scoring import ScoreKey
 from tests.fakes.slack import FakeSlack, SlackDriver
 
 CHANNEL = "C0REVIEW"
 
 
+@dataclass(frozen=True)
+class Click:
+    who: ReviewerRef
+    interview_id: str
+
+
+@dataclass(frozen=True)
+class Submitted:
+    who: ReviewerRef
+    interview_id: str
+    decision: str = ""
+    scores: Mapping[ScoreKey, int] = field(default_factory=dict)
+    text: str = ""  # comment or reason
+
+
 @dataclass
 class RecordingDesk:
+    """The reviewer port's desk side, recording what the Slack app hands over."""
+
     clicks: list[tuple[str, Click]] = field(default_factory=list)
-    scores: list[ScoresSubmitted] = field(default_factory=list)
-    decisions: list[DecisionSubmitted] = field(default_factory=list)
-    commands: list[SlashCommand] = field(default_factory=list)
+    scores: list[Submitted] = field(default_factory=list)
+    decisions: list[Submitted] = field(default_factory=list)
+    commands: list[tuple[str, str, str]] = field(default_factory=list)
     refuse: str | None = None
     seen: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def open_scoring(self, click: Click) -> None:
-        self.clicks.append(("score", click))
+    async def open_scoring(self, who: ReviewerRef, interview_id: str) -> None:
+        self.clicks.append(("score", Click(who, interview_id)))
         self.seen.set()
 
-    async def save_scores(self, submitted: ScoresSubmitted) -> str | None:
-        self.scores.append(submitted)
+    async def save_scores(self, who: ReviewerRef, interview_id: str,
+                          scores: Mapping[ScoreKey, int], comment: str) -> str | None:
+        self.scores.append(Submitted(who, interview_id, scores=scores, text=comment))
         return self.refuse
 
-    async def open_decision(self, click: Click, decision: str) -> None:
-        self.clicks.append((decision, click))
+    async def save_score(self, who: ReviewerRef, interview_id: str, key: ScoreKey,
+                         value: int) -> None:
+        raise AssertionError("Slack scores whole sheets in a modal")
+
+    async def open_decision(self, who: ReviewerRef, interview_id: str, decision: str) -> None:
+        self.clicks.append((decision, Click(who, interview_id)))
         self.seen.set()
 
-    async def decide(self, submitted: DecisionSubmitted) -> str | None:
-        self.decisions.append(submitted)
+    async def decide(self, who: ReviewerRef, interview_id: str, decision: str,
+                     reason: str) -> str | None:
+        self.decisions.append(Submitted(who, interview_id, decision=decision, text=reason))
         return self.refuse
 
-    async def command(self, cmd: SlashCommand) -> str:
-        self.commands.append(cmd)
-        return f"reply to {cmd.text}"
+    async def command(self, actor: str, text: str, prefix: str) -> str:
+        self.commands.append((actor, text, prefix))
+        return f"reply to {text}"
 
 
 @pytest.fixture
@@ -119,7 +136,7 @@ async def test_url_verification_and_commands(
         lambda: next((e for e in fake.ephemerals if e.get("via") == "response_url"), None),
         what="the command's reply")
     assert (reply["user"], reply["text"]) == ("U1", "reply to invite screen Ann Lee")
-    assert desk.commands == [SlashCommand("U1", "/interview", "invite screen Ann Lee")]
+    assert desk.commands == [("slack:U1", "invite screen Ann Lee", "/interview ")]
     r = await driver.slash("U1", "/interview", "help", bad_signature=True)
     assert r.status == 401 and len(desk.commands) == 1
 
@@ -134,9 +151,8 @@ async def test_clicks_are_acked_fast_and_handed_over(
     await asyncio.wait_for(desk.seen.wait(), 5)
     decision, click = desk.clicks[0]
     assert decision == "advance"
-    assert (click.user, click.interview_id, click.channel, click.message_ts) == (
-        "U1", "iv1", CHANNEL, ts)
-    assert click.trigger_id and click.response_url
+    assert (click.who.actor, click.interview_id, click.who.place) == ("slack:U1", "iv1", CHANNEL)
+    assert click.who.handles["trigger_id"] and click.who.handles["response_url"]
 
 
 async def test_view_submissions_carry_errors(served: tuple[RecordingDesk, SlackDriver]) -> None:
@@ -148,6 +164,7 @@ async def test_view_submissions_carry_errors(served: tuple[RecordingDesk, SlackD
                                  state_values=values)
     assert r.ok and not r.body
     assert desk.scores[0].scores == {("q1", "depth"): 2}
+    assert (desk.scores[0].who.actor, desk.scores[0].who.place) == ("slack:U1", "C0REVIEW")
     desk.refuse = "nope"
     r = await driver.submit_view("U1", callback_id="decision", state_values={},
                                  private_metadata=meta[:-1] + ', "decision": "hold"}')

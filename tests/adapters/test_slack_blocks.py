@@ -7,8 +7,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.slack import blocks, modals
-from adapters.slack.blocks import AnswerView, DecisionView, PartView, SubmissionView
 from config.kit import DEFAULT_RUBRIC, Question
+from conversations.review_views import (
+    AnswerView,
+    DecisionView,
+    PartView,
+    SubmissionView,
+    media_filename,
+    media_title,
+)
 from conversations.scoring import Progress, aggregate, required_keys
 
 Q1 = Question(id="q1", text="Tell us about <a> project & more")
@@ -122,6 +129,6 @@ def test_decision_modal_and_media_names() -> None:
     view = modals.decision_modal("iv1", "reject", "Ada", {"channel": "C1"})
     assert view["callback_id"] == "decision" and view["submit"]["text"] == "Reject"
     assert modals.parse_reason({"reason": {"reason": {"value": " no "}}}) == "no"
-    assert blocks.media_filename(2, 1, "video_note", None) == "q2-part1.mp4"
-    assert blocks.media_filename(1, 3, "document", "application/pdf") == "q1-part3.pdf"
-    assert blocks.media_title(1, 2, "voice", 65) == "Q1 · part 2 (voice, 1 min 5 s)"
+    assert media_filename(2, 1, "video_note", None) == "q2-part1.mp4"
+    assert media_filename(1, 3, "document", "application/pdf") == "q1-part3.pdf"
+    assert media_title(1, 2, "voice", 65) == "Q1 · part 2 (voice, 1 min 5 s)"

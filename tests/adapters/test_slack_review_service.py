@@ -1,29 +1,36 @@
-"""ReviewService against a real (SQLite) database and the fake Slack: the post waits for
-the interview's own transcripts, is woken by their commit, is made once, and its media go
-into the thread; the practice answer never appears."""
+"""ReviewService against a real (SQLite) database and the fake Slack, through the reviewer
+port: the post waits for the interview's own transcripts (the engine submits it when the
+last one is in), is made once, and its media go into the thread; the practice answer never
+appears; erasure empties the post."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from adapters.slack.review_channel import SlackReviewChannel
 from adapters.slack.transport import SlackWeb, build_client
+from bot.review.places import ReviewPlaces
 from bot.review.service import ReviewService
-from bot.runtime.effects import AfterCommit
+from bot.runtime.catalogs import Catalogs
+from bot.runtime.clock import system_clock
+from bot.runtime.effects import EffectWriter
+from bot.runtime.handler import Runtime
+from bot.runtime.metrics import Metrics
 from config.kit import Kit, Question
 from conversations.effects import AnswerPart, SaveAnswer
-from conversations.events import ConversationRef
+from conversations.events import ConversationRef, TranscriptReady
 from conversations.state import Phase
 from storage.db import Database
 from storage.records import OutboxItem
 from tests.fakes.slack import FakeSlack
 
 CHANNEL = "C0REVIEW"
+CANDIDATE = ConversationRef("telegram", "7", "7")
 T0 = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
 KIT = Kit(title="Screen", questions=(Question(id="q1", text="Why us?"),), reviewers_required=1,
           practice=Question(id="practice", text="Say hi"))
@@ -37,14 +44,18 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-async def submitted_interview(db: Database, media: Path) -> str:
+async def submitted_interview(db: Database, media: Path, waiting_for: frozenset[str] = frozenset()
+                              ) -> str:
+    """Submitted, with the engine waiting for the transcripts of the parts `waiting_for`."""
     async with db.unit_of_work() as uow:
         campaign = await uow.campaigns.create(KIT, "title: x\n", "screen", "live")
         state = await uow.interviews.create_invite(campaign.id, campaign.kit_version_id, "Ann")
         iid = state.interview_id
         await uow.interviews.save(replace(
-            state, phase=Phase.SUBMITTED, candidate=ConversationRef("telegram", "7", "7"),
+            state, phase=Phase.SUBMITTED, candidate=CANDIDATE,
             opened_at=T0, submitted_at=T0 + timedelta(minutes=9),
+            transcripts_pending=frozenset(iid + suffix for suffix in waiting_for),
+            review_waiting=bool(waiting_for),
         ))
         for question, part_no, practice in (("practice", 1, True), ("q1", 2, False)):
             part = AnswerPart(part_id=f"{iid}-{part_no}", kind="voice", duration_s=5)
@@ -63,47 +74,52 @@ async def items(db: Database, kind: str) -> list[OutboxItem]:
     return [i for i in due if i.kind == kind]
 
 
+def review_service(db: Database, fake: FakeSlack, wake: Callable[[], None]) -> ReviewService:
+    places = ReviewPlaces()
+    places.add(SlackReviewChannel(SlackWeb(build_client(fake.bot_token, fake.api_url))),
+               CHANNEL)
+    return ReviewService(db=db, places=places, clock=lambda: datetime.now(UTC),
+                         wake_outbox=wake)
+
+
+def runtime(db: Database) -> Runtime:
+    return Runtime(db=db, writer=EffectWriter(render=Catalogs().render, clock=system_clock),
+                   clock=system_clock, metrics=Metrics(), after_commit=lambda after: None)
+
+
+def transcript_ready(iid: str, part_id: str) -> TranscriptReady:
+    return TranscriptReady(event_id=f"transcript:{part_id}", occurred_at=T0,
+                           conversation=CANDIDATE, interview_id=iid, part_id=part_id, ok=True)
+
+
 async def test_post_waits_for_its_transcripts_then_posts_once(
     db: Database, tmp_path: Path
 ) -> None:
     media = tmp_path / "a.ogg"
     media.write_bytes(b"OggS-answer")
-    woken = asyncio.Event()
     async with FakeSlack() as fake:
-        web_api = SlackWeb(build_client(fake.bot_token, fake.api_url))
-        service = ReviewService(
-            db=db, slack=web_api,
-            clock=lambda: datetime.now(UTC), wake_outbox=woken.set, default_channel=CHANNEL,
-        )
-        await service.start()
-        try:
-            iid = await submitted_interview(db, media)
-            first = OutboxItem(1, "review", {"interview_id": iid, "partial": False}, None, iid,
-                               0, T0, T0)
-            assert await service.post(first) is None  # q1's transcript is pending
-            [fallback] = await items(db, "review")
-            assert fallback.conversation_key == f"review-wait:{iid}"
-            assert fake.calls("chat.postMessage") == []
+        service = review_service(db, fake, lambda: None)
+        iid = await submitted_interview(db, media, waiting_for=frozenset({"-2"}))
+        handle = runtime(db).handle
+        await handle(transcript_ready(iid, f"{iid}-1"))  # the practice part: not awaited
+        assert await items(db, "review") == []  # q1's transcript is pending
+        assert fake.calls("chat.postMessage") == []
 
-            service.on_commit(AfterCommit())  # an unrelated commit: still pending
-            async with db.unit_of_work() as uow:
-                await uow.transcripts.save_result(f"{iid}-2", "I like it", [], "en", "t", 5, 1)
-                await uow.commit()
-            service.on_commit(AfterCommit())  # what the runtime does after TranscriptReady
-            await asyncio.wait_for(woken.wait(), 5)
-            [now_item] = [i for i in await items(db, "review")
-                          if i.conversation_key == f"review:{iid}"]
+        async with db.unit_of_work() as uow:  # what the worker stores, then reports
+            await uow.transcripts.save_result(f"{iid}-2", "I like it", [], "en", "t", 5, 1)
+            await uow.commit()
+        await handle(transcript_ready(iid, f"{iid}-2"))
+        [item] = await items(db, "review")
+        assert item.conversation_key == f"review:{iid}"
 
-            ts = await service.post(now_item)
-            assert ts and await service.post(fallback) == ts  # never twice
-            [posted] = fake.messages(CHANNEL)
-            assert "I like it" in str(posted["blocks"]) and "practice" not in str(posted)
-            [upload] = await items(db, "review_upload")
-            await service.upload(upload)
-            [f] = fake.uploaded_files(CHANNEL)
-            assert (f.thread_ts, f.content, f.name) == (ts, b"OggS-answer", "q1-part1.ogg")
-        finally:
-            await service.stop()
+        ts = await service.post(item)
+        assert ts and await service.post(item) == ts  # never twice
+        [posted] = fake.messages(CHANNEL)
+        assert "I like it" in str(posted["blocks"]) and "practice" not in str(posted)
+        [upload] = await items(db, "review_upload")
+        await service.upload(upload)
+        [f] = fake.uploaded_files(CHANNEL)
+        assert (f.thread_ts, f.content, f.name) == (ts, b"OggS-answer", "q1-part1.ogg")
 
 
 async def test_erasure_deletes_the_uploaded_media_and_the_answers_from_the_post(
@@ -112,10 +128,7 @@ async def test_erasure_deletes_the_uploaded_media_and_the_answers_from_the_post(
     media = tmp_path / "a.ogg"
     media.write_bytes(b"OggS-answer")
     async with FakeSlack() as fake:
-        service = ReviewService(
-            db=db, slack=SlackWeb(build_client(fake.bot_token, fake.api_url)),
-            clock=lambda: datetime.now(UTC), wake_outbox=lambda: None, default_channel=CHANNEL,
-        )
+        service = review_service(db, fake, lambda: None)
         iid = await submitted_interview(db, media)
         async with db.unit_of_work() as uow:
             await uow.transcripts.save_result(f"{iid}-2", "I like it", [], "en", "t", 5, 1)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.review.decisions import SIGNATURE_HEADER
+from bot.review.webhook import SIGNATURE_HEADER
 from config.kit_loader import DEFAULT_CLOSING
 from storage.db import Database
 from tests.e2e.conftest import new_bot

@@ -14,6 +14,7 @@ from adapters.errors import DeliveryFailed
 from bot.runtime.clock import system_clock
 from bot.runtime.delivery import OutboxDispatcher
 from bot.runtime.metrics import Metrics
+from bot.runtime.outbox_kinds import OutboxKind
 from storage.db import Database
 from storage.records import OutboxItem
 
@@ -44,7 +45,7 @@ async def test_each_item_once_and_in_order_per_conversation(db: Database) -> Non
         return str(item.id)
 
     plan = [(f"chat{c}", n) for n in range(40) for c in range(5)]
-    dispatcher = OutboxDispatcher(db=db, handlers={"send": send}, clock=system_clock,
+    dispatcher = OutboxDispatcher(db=db, handlers={OutboxKind.SEND: send}, clock=system_clock,
                                   metrics=Metrics())
     await dispatcher.start()
     try:
@@ -65,7 +66,7 @@ async def test_retry_after_then_failure_after_max_attempts(db: Database) -> None
         raise DeliveryFailed("429", retry_after=0.05)
 
     metrics = Metrics()
-    dispatcher = OutboxDispatcher(db=db, handlers={"send": flaky}, clock=system_clock,
+    dispatcher = OutboxDispatcher(db=db, handlers={OutboxKind.SEND: flaky}, clock=system_clock,
                                   metrics=metrics, max_attempts=3)
     await enqueue(db, [("chat", 1)])
     await dispatcher.start()

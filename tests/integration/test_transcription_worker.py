@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.cli.app import Catalogs
+from bot.runtime.catalogs import Catalogs
 from bot.runtime.clock import system_clock
 from bot.runtime.effects import AfterCommit, EffectWriter
 from bot.runtime.handler import Runtime

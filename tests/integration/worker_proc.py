@@ -11,7 +11,7 @@ import asyncio
 import logging
 import sys
 
-from bot.cli.app import Catalogs
+from bot.runtime.catalogs import Catalogs
 from bot.runtime.clock import system_clock
 from bot.runtime.effects import EffectWriter
 from bot.runtime.handler import Runtime

@@ -1,0 +1,72 @@
+"""Platform registration, part of the composition root: each platform whose settings are
+present adds its candidate channel and/or its reviewer channel to a built Service.
+
+Adding a platform is one function here plus its adapter package (and its fake in tests).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from adapters.ratelimit import RateLimiter
+from adapters.slack.app import SocketMode, aiohttp_handler, build_app
+from adapters.slack.review_channel import SlackReviewChannel
+from adapters.slack.transport import SlackWeb, build_client
+from adapters.telegram.transport import TelegramChannel
+from bot.cli.app import Service
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
+    assert settings.telegram_bot_token is not None
+    secret = settings.telegram_webhook_secret
+    webhook_url = None
+    if settings.telegram_webhook_mode and settings.public_url:
+        webhook_url = settings.public_url.rstrip("/") + "/telegram/webhook"
+    channel = TelegramChannel(
+        token=settings.telegram_bot_token.get_secret_value(),
+        api_url=settings.telegram_api_url,
+        limiter=RateLimiter(settings.telegram_global_rate, settings.telegram_chat_rate),
+        webhook_url=webhook_url,
+        webhook_secret=secret.get_secret_value() if secret else None,
+        recruiter_chats=telegram_recruiters(settings.recruiter_ids),
+    )
+    service.add_channel(channel)
+    service.routes["/telegram/webhook"] = channel.webhook
+    return channel
+
+
+def telegram_recruiters(recruiter_ids: frozenset[str]) -> tuple[int, ...]:
+    """The Telegram user ids in RECRUITERS (a private chat's id is the user's id)."""
+    ids = (r.removeprefix("telegram:") for r in recruiter_ids if r.startswith("telegram:"))
+    return tuple(sorted(int(i) for i in ids if i.isdigit()))
+
+
+def add_slack(service: Service, settings: Settings) -> None:
+    """Slack reviewers: the Bolt app on `/slack/events` (or Socket Mode when SLACK_APP_TOKEN
+    is set) and the Slack reviewer channel."""
+    if settings.slack_bot_token is None:
+        raise ValueError("add_slack needs SLACK_BOT_TOKEN")
+    client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    service.review_places.add(SlackReviewChannel(SlackWeb(client)),
+                              settings.slack_review_channel)
+    signing = settings.slack_signing_secret
+    app = build_app(client, signing.get_secret_value() if signing else "",
+                    service.reviewer_desk)
+    if settings.slack_app_token is not None:
+        service.background.append(SocketMode(app, settings.slack_app_token.get_secret_value()))
+        log.info("slack: socket mode (SLACK_APP_TOKEN set)")
+    else:
+        service.routes["/slack/events"] = aiohttp_handler(app)
+        log.info("slack: events, interactivity and commands at /slack/events")
+
+
+async def build_service(settings: Settings) -> Service:
+    service = await Service.create(settings)
+    if settings.telegram_enabled:
+        add_telegram(service, settings)
+    if settings.slack_enabled:
+        add_slack(service, settings)
+    return service
