@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,3 +43,18 @@ class Channel(Protocol):
     ) -> None: ...
 
     def download(self, file_ref: str) -> AsyncIterator[bytes]: ...
+
+
+class InviteLinks(Protocol):
+    """How a candidate channel's invite links look and how its user ids are written.
+
+    `links` may ask the platform once per batch (Telegram learns its bot's username from
+    getMe); `user_id` reads a user id as people write it for this platform (RECRUITERS,
+    invites addressed to a user), None when the text is not one.
+    """
+
+    platform: str
+
+    async def links(self, tokens: Sequence[str]) -> list[str]: ...
+
+    def user_id(self, written: str) -> str | None: ...

@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.base import Channel
+from bot.cli.invite_links import invite_makers
 from bot.cli.web import Handler, build_app, start_site
 from bot.recruiting.chat import RecruiterChat
 from bot.recruiting.desk import RecruiterDesk
@@ -85,7 +86,8 @@ class Service:
         dispatcher = OutboxDispatcher(db=db, clock=clock, metrics=metrics,
                                       max_attempts=settings.delivery_max_attempts, handlers={})
         recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,
-                                       emit=runtime.handle)
+                                       emit=runtime.handle,
+                                       invite_makers=invite_makers(settings))
         places = ReviewPlaces()
         gate = Gate(places, settings.recruiter_ids)
         scoring = ScoringDesk(db=db, places=places, gate=gate, clock=clock,

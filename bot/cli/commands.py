@@ -10,7 +10,8 @@ from pathlib import Path
 
 import typer
 
-from bot.recruiting.invites import invite_into, invite_links
+from bot.cli.invite_links import invite_links
+from bot.recruiting.invites import invite_into
 from config.kit import Kit
 from config.settings import Settings
 from storage.db import Database

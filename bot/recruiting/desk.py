@@ -11,9 +11,10 @@ Each invite made here is in the audit log with the recruiter who made it.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from adapters.base import InviteLinks
 from bot.recruiting.invites import invite_into, invite_links
 from bot.runtime.clock import Clock
 from config.settings import Settings
@@ -52,6 +53,7 @@ class RecruiterDesk:
     settings: Settings
     clock: Clock
     emit: Callable[[Event], Awaitable[None]]  # the runtime: erasure goes through the engine
+    invite_makers: Sequence[InviteLinks] = ()  # the candidate channels that make links
 
     def is_recruiter(self, actor: str) -> bool:
         """`actor` is `<platform>:<user id>`, as in RECRUITERS."""
@@ -101,7 +103,7 @@ class RecruiterDesk:
                 await uow.audit.log(actor, "invited", state.interview_id,
                                     {"name": name, "campaign": slug}, self.clock())
             await uow.commit()
-        links = await invite_links(self.settings, [s.invite_token for s in invited], None)
+        links = await invite_links(self.invite_makers, [s.invite_token for s in invited], None)
         lines = [f"• {name}: {' '.join(each)}" for name, each in zip(names, links, strict=True)]
         return "\n".join([f"Invites for {campaign.title} (send each link to its candidate "
                           "only):", *lines])

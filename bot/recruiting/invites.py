@@ -1,48 +1,25 @@
-"""Invites: personal links for named candidates, one per enabled candidate channel."""
+"""Invites: personal links for named candidates, one per enabled candidate channel (each
+channel says how its links look: `adapters.base.InviteLinks`)."""
 
 from __future__ import annotations
 
-from config.settings import Settings
+from collections.abc import Sequence
+
+from adapters.base import InviteLinks
 from conversations.state import InterviewState
 from storage.db import UnitOfWork
 from storage.records import Campaign
 
 
-async def telegram_username(settings: Settings) -> str | None:
-    if settings.telegram_bot_username:
-        return settings.telegram_bot_username
-    if settings.telegram_bot_token is None:
-        return None
-    # aiogram takes ~3 s to import (pydantic models): only pay for it when needed.
-    from aiogram import Bot
-    from aiogram.client.session.aiohttp import AiohttpSession
-    from aiogram.client.telegram import TelegramAPIServer
-
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    bot = Bot(settings.telegram_bot_token.get_secret_value(), session=session)
-    try:
-        return (await bot.get_me()).username
-    finally:
-        await session.close()
-
-
 async def invite_links(
-    settings: Settings, tokens: list[str], channel: str | None
+    makers: Sequence[InviteLinks], tokens: list[str], channel: str | None
 ) -> list[list[str]]:
-    """Per token, one invite link per enabled channel (or the bare token when none is on)."""
-    username = None
-    if channel in (None, "telegram") and settings.telegram_enabled:
-        username = await telegram_username(settings)  # one getMe for the whole batch
-    number = settings.whatsapp_number if settings.whatsapp_enabled else None
-    result = []
-    for token in tokens:
-        links = []
-        if username is not None:
-            links.append(f"https://t.me/{username}?start={token}")
-        if channel in (None, "whatsapp") and number:
-            links.append(f"https://wa.me/{number.lstrip('+')}?text={token}")
-        result.append(links or [token])
-    return result
+    """Per token, one invite link per enabled channel (or the bare token when none is on);
+    `channel` keeps only that platform's links."""
+    chosen = [m for m in makers if channel in (None, m.platform)]
+    per_channel = [await maker.links(tokens) for maker in chosen]  # one call per batch
+    return [[links[i] for links in per_channel] or [token]
+            for i, token in enumerate(tokens)]
 
 
 async def invite_into(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from bot.cli.invite_links import invite_makers
 from bot.recruiting.chat import RecruiterChat
 from bot.recruiting.desk import MAX_NAMES, NOT_A_RECRUITER, SLACK_PREFIX, RecruiterDesk, usage
 from config.kit import Kit, Question
@@ -42,7 +43,8 @@ async def desk(tmp_path: Path) -> AsyncIterator[RecruiterDesk]:
         EMITTED.append(event)
 
     EMITTED.clear()
-    yield RecruiterDesk(db=db, settings=settings, clock=lambda: datetime.now(UTC), emit=emit)
+    yield RecruiterDesk(db=db, settings=settings, clock=lambda: datetime.now(UTC), emit=emit,
+                        invite_makers=invite_makers(settings))
     await db.dispose()
 
 

@@ -1,0 +1,1 @@
+"""WhatsApp Cloud API candidate channel (so far: its invite links)."""
