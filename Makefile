@@ -28,6 +28,7 @@ run: $(STAMP) migrate
 test: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV_STAMP)
@@ -35,6 +36,7 @@ lint: $(DEV_STAMP)
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -2,8 +2,9 @@
 
 `conversations/locales/<lang>/LC_MESSAGES/messages.po` holds one entry per text id
 (msgid = the id, e.g. "consent.ask"; msgstr = the sentence with `{placeholders}`).
-Loading reads a file, so the caller (the runtime, once at start) does it:
-`Catalog.load("en-GB")` tries `en_GB`, then `en`, then falls back to English.
+Loading reads a file, so it lives outside the engine (`bot/runtime/catalogs.py`:
+`load_catalog("en-GB")` tries `en_GB`, then `en`, then falls back to English); this module
+only holds the loaded sentences and renders messages with them.
 
 Rendering rules (`Catalog.render`):
 - the text is the catalog sentence formatted with the message params;
@@ -21,14 +22,10 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from pathlib import Path
 
-from babel.messages.pofile import read_po
-
-from conversations.errors import CatalogError, MissingParam, UnknownTextId
+from conversations.errors import MissingParam, UnknownTextId
 from conversations.messages import Message, ParamValue, RenderedMessage
 
-LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
 FORMATS_PARAM = "formats"
 
@@ -39,34 +36,10 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _candidates(language: str) -> list[str]:
-    code = language.replace("-", "_")
-    found = [code, code.split("_")[0].lower(), DEFAULT_LANGUAGE]
-    return list(dict.fromkeys(found))
-
-
 @dataclass(frozen=True, slots=True)
 class Catalog:
     language: str
     texts: dict[str, str]
-
-    @classmethod
-    def load(cls, language: str = DEFAULT_LANGUAGE, base: Path = LOCALES_DIR) -> Catalog:
-        for code in _candidates(language):
-            path = base / code / "LC_MESSAGES" / "messages.po"
-            if path.is_file():
-                return cls.from_file(path, code)
-        raise CatalogError(f"no catalog for {language!r} (nor {DEFAULT_LANGUAGE!r}) in {base}")
-
-    @classmethod
-    def from_file(cls, path: Path, language: str) -> Catalog:
-        with path.open("rb") as handle:
-            po = read_po(handle, locale=None)
-        texts: dict[str, str] = {}
-        for entry in po:
-            if entry.id and isinstance(entry.id, str) and isinstance(entry.string, str):
-                texts[entry.id] = entry.string
-        return cls(language=language, texts=texts)
 
     @property
     def ids(self) -> frozenset[str]:

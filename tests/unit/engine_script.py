@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.runtime.catalogs import load_catalog
 from config.kit import AnswerFormat, Kit, Question
 from conversations.buttons import Action, ButtonPayload
 from conversations.effects import AnswerPart, Effect, Send
@@ -30,13 +31,12 @@ from conversations.events import (
 )
 from conversations.messages import Message, RenderedMessage
 from conversations.state import Decision, InterviewState, Phase
-from conversations.texts import Catalog
 
 T0 = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
 ME = ConversationRef(platform="telegram", chat_id="100", user_id="100")
 OTHER = ConversationRef(platform="telegram", chat_id="200", user_id="200")
 IID = "iv-1"
-CATALOG = Catalog.load("en")
+CATALOG = load_catalog("en")
 
 VOICE_OR_NOTE = (AnswerFormat.VOICE, AnswerFormat.VIDEO_NOTE)
 KIT = Kit(
