@@ -68,3 +68,5 @@ class RenderedMessage:
     text: str
     buttons: tuple[tuple[str, str], ...] = field(default=())  # (label, payload)
     status_slot: str | None = None
+    # Buttons the platform cannot show, listed in the text as numbered replies (`fitting.py`).
+    choices: tuple[tuple[str, str], ...] = field(default=())

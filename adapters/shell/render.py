@@ -5,7 +5,7 @@ from __future__ import annotations
 from adapters.base import Capabilities
 
 CAPABILITIES = Capabilities(
-    max_buttons=0,  # no buttons in a terminal: numbered replies instead
+    max_buttons=20,  # shown as numbered choices by this adapter itself (render_text)
     max_text_length=100_000,
     max_button_label=200,
     video_notes=False,

@@ -67,10 +67,14 @@ def rendered_to_payload(to: ConversationRef, rendered: RenderedMessage) -> dict[
     }
 
 
+def payload_buttons(payload: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(label), str(data)) for label, data in payload["buttons"])
+
+
 def payload_to_rendered(payload: dict[str, Any]) -> tuple[ConversationRef, RenderedMessage]:
     rendered = RenderedMessage(
         text=payload["text"],
-        buttons=tuple((str(label), str(data)) for label, data in payload["buttons"]),
+        buttons=payload_buttons(payload),
         status_slot=payload.get("status_slot"),
     )
     return ref_from_dict(payload["to"]), rendered

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import OperationalError
 
+from bot.runtime.choices import as_choice
 from bot.runtime.clock import Clock
 from bot.runtime.effects import AfterCommit, EffectWriter
 from bot.runtime.kits import KitCache
@@ -102,6 +103,7 @@ class Runtime:
             if isinstance(event, TimerFired) and not await self._mark_fired(uow, event):
                 log.info("timer event %s is stale (cancelled or moved); skipped", event.event_id)
                 return None
+            event = await as_choice(uow, event)  # a typed number for an unshown button
             state = await self._load_state(uow, event)
             kit = await self.kits.get(uow, state.kit_version_id) if state is not None else None
             decision = decide(state, event, self.clock(), kit)

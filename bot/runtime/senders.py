@@ -1,4 +1,5 @@
-"""Outbox handlers that talk to a platform: sending and editing candidate messages."""
+"""Outbox handlers that talk to a candidate channel: sending and editing messages, fitted to
+the channel's `Capabilities`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from dataclasses import dataclass
 
 from adapters.base import Channel
 from adapters.errors import RecipientUnavailable
+from bot.runtime.choices import CHOICES_SLOT
 from bot.runtime.effects import payload_to_rendered
+from conversations.fitting import fit
 from conversations.messages import SLOT_REF_PREFIX
 from storage.db import Database
 from storage.records import OutboxItem
@@ -24,17 +27,29 @@ class MessageSender:
         return channel
 
     async def send(self, item: OutboxItem) -> str | None:
-        """Send; a message with a status slot is remembered so later edits can find it.
+        """Send, fitted to what the platform can show (a long text goes as several
+        messages; buttons beyond its limit become numbered replies, remembered so the
+        runtime can read a typed number back). A message with a status slot is remembered
+        so later edits can find it.
 
         A new countdown is always a new message (it must notify the candidate); editing the
         old one in place would change history above newer messages.
         """
         to, rendered = payload_to_rendered(item.payload)
         channel = self._channel(to.platform)
-        sent = await channel.send(to, rendered)
-        if rendered.status_slot:
+        caps = channel.capabilities
+        parts = fit(rendered, caps.max_buttons, caps.max_text_length)
+        for part in parts:
+            sent = await channel.send(to, part)
+        last = parts[-1]
+        if rendered.status_slot or rendered.buttons:
             async with self.db.unit_of_work() as uow:
-                await uow.outbox.set_slot(to.key, rendered.status_slot, sent.message_id)
+                if rendered.status_slot:
+                    await uow.outbox.set_slot(to.key, rendered.status_slot, sent.message_id)
+                if last.choices:  # the numbers on screen now mean these buttons
+                    await uow.outbox.set_slot(to.key, CHOICES_SLOT, str(item.id))
+                elif rendered.buttons:  # real buttons replaced the numbered ones
+                    await uow.outbox.clear_slot(to.key, CHOICES_SLOT)
                 await uow.commit()
         return sent.message_id
 
@@ -47,5 +62,9 @@ class MessageSender:
                 message_id = await uow.outbox.get_slot(to.key, slot)
         if message_id is None:
             return None  # nothing was shown in that slot: nothing to edit
-        await self._channel(to.platform).edit(to, message_id, rendered)
+        channel = self._channel(to.platform)
+        caps = channel.capabilities
+        # An edit replaces one message: a status line or a countdown, always short.
+        fitted = fit(rendered, caps.max_buttons, caps.max_text_length)[0]
+        await channel.edit(to, message_id, fitted)
         return message_id

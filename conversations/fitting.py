@@ -1,0 +1,43 @@
+"""Fitting a rendered message to what a platform can show (its `Capabilities`): texts longer
+than the platform takes are split into several messages (at a paragraph, else a line, else
+a word), and buttons beyond the platform's limit become numbered replies, which the runtime
+reads back into button presses (`bot/runtime/choices.py`). Pure; nothing is ever cut off."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conversations.messages import RenderedMessage
+
+CHOOSE = "Reply with the number of your choice:"
+
+
+def fit(message: RenderedMessage, max_buttons: int, max_text: int) -> list[RenderedMessage]:
+    """The messages to send, in order; buttons (or numbered choices) on the last one."""
+    text, buttons = message.text, message.buttons
+    numbered = len(buttons) > max_buttons
+    if numbered:
+        lines = [f"{n}. {label}" for n, (label, _) in enumerate(buttons, start=1)]
+        text = "\n".join([text, "", CHOOSE, *lines])
+    chunks = split_text(text, max_text)
+    last = replace(message, text=chunks[-1], buttons=() if numbered else buttons,
+                   choices=buttons if numbered else ())
+    return [RenderedMessage(text=chunk) for chunk in chunks[:-1]] + [last]
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = _cut_point(rest, limit)
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*chunks, rest]
+
+
+def _cut_point(text: str, limit: int) -> int:
+    for separator in ("\n\n", "\n", " "):
+        at = text.rfind(separator, 0, limit)
+        if at > limit // 3:  # a boundary far enough in to make a useful chunk
+            return at
+    return limit
