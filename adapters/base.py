@@ -29,7 +29,9 @@ class SentMessage:
 class Channel(Protocol):
     """One platform connection: receives events into a sink, sends rendered messages."""
 
-    platform: str
+    @property
+    def platform(self) -> str:
+        """A `Platform` value."""
     capabilities: Capabilities
 
     async def start(self, sink: EventSink) -> None: ...
@@ -53,7 +55,9 @@ class InviteLinks(Protocol):
     invites addressed to a user), None when the text is not one.
     """
 
-    platform: str
+    @property
+    def platform(self) -> str:
+        """A `Platform` value."""
 
     async def links(self, tokens: Sequence[str]) -> list[str]: ...
 

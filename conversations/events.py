@@ -17,11 +17,14 @@ class Platform(StrEnum):
     SLACK = "slack"
     WHATSAPP = "whatsapp"
     SHELL = "shell"
+    NONE = "none"  # the conversation of an interview nobody has opened (timers, erasure)
+    SYSTEM = "system"  # the transcription worker's, for an interview nobody is bound to
 
 
 @dataclass(frozen=True, slots=True)
 class ConversationRef:
-    """Where a conversation happens; the key of the per-conversation lock."""
+    """Where a conversation happens; the key of the per-conversation lock. `platform` is a
+    `Platform` value."""
 
     platform: str
     chat_id: str
@@ -31,6 +34,16 @@ class ConversationRef:
     @property
     def key(self) -> str:
         return f"{self.platform}:{self.chat_id}:{self.thread_id or ''}"
+
+    @property
+    def actor(self) -> str:
+        """The person, as RECRUITERS and the audit log write them: `<platform>:<user id>`."""
+        return f"{self.platform}:{self.user_id}"
+
+    @classmethod
+    def of_interview(cls, interview_id: str) -> ConversationRef:
+        """For events about an interview nobody has opened: its own lock key."""
+        return cls(Platform.NONE, interview_id, interview_id)
 
 
 class MediaKind(StrEnum):

@@ -48,7 +48,9 @@ class ReviewerRef:
 
 
 class ReviewChannel(Protocol):
-    platform: str
+    @property
+    def platform(self) -> str:
+        """A `Platform` value."""
 
     def owns(self, place: str) -> bool:
         """True when `place` (a kit's review_channel, a setting) is this channel's."""

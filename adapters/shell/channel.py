@@ -27,11 +27,12 @@ from conversations.events import (
     Event,
     MediaKind,
     MediaReceived,
+    Platform,
     TextReceived,
 )
 from conversations.messages import RenderedMessage
 
-PLATFORM = "shell"
+PLATFORM = Platform.SHELL
 CHUNK = 65536
 KIND_BY_SUFFIX = {
     ".ogg": MediaKind.VOICE, ".oga": MediaKind.VOICE, ".opus": MediaKind.VOICE,

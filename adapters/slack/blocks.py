@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from config.kit import Question, RubricDimension
+from conversations.events import Platform
 from conversations.formatting import human_duration, utc_stamp
 from conversations.review_views import (
     DECISION_DONE,
@@ -49,7 +50,7 @@ def clip(text: str, limit: int) -> str:
 
 def mention(actor: str) -> str:
     platform, _, user = actor.partition(":")
-    return f"<@{user}>" if platform == "slack" and user else escape(actor)
+    return f"<@{user}>" if platform == Platform.SLACK and user else escape(actor)
 
 
 def section(text: str) -> Block:

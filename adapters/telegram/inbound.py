@@ -14,12 +14,13 @@ from conversations.events import (
     Event,
     MediaKind,
     MediaReceived,
+    Platform,
     Started,
     TextReceived,
     UnsupportedReceived,
 )
 
-PLATFORM = "telegram"
+PLATFORM = Platform.TELEGRAM
 VIDEO_NOTE_MIME = "video/mp4"  # video notes carry no mime_type: they are always MP4
 VOICE_MIME = "audio/ogg"
 

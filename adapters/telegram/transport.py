@@ -27,7 +27,7 @@ from adapters.errors import DeliveryFailed, MediaTooLarge, MediaUnavailable, Rec
 from adapters.ratelimit import RateLimiter
 from adapters.telegram.inbound import parse_update
 from adapters.telegram.render import CAPABILITIES, fit_text, keyboard
-from conversations.events import ConversationRef, Event
+from conversations.events import ConversationRef, Event, Platform
 from conversations.messages import RenderedMessage
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ RECRUITER_COMMANDS = {
 
 
 class TelegramChannel:
-    platform = "telegram"
+    platform = Platform.TELEGRAM
     capabilities = CAPABILITIES
 
     def __init__(

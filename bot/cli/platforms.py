@@ -15,6 +15,7 @@ from adapters.slack.transport import SlackWeb, build_client
 from adapters.telegram.transport import TelegramChannel
 from bot.cli.app import Service
 from config.settings import Settings
+from conversations.events import Platform
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
 
 def telegram_recruiters(recruiter_ids: frozenset[str]) -> tuple[int, ...]:
     """The Telegram user ids in RECRUITERS (a private chat's id is the user's id)."""
-    ids = (r.removeprefix("telegram:") for r in recruiter_ids if r.startswith("telegram:"))
+    prefix = f"{Platform.TELEGRAM}:"
+    ids = (r.removeprefix(prefix) for r in recruiter_ids if r.startswith(prefix))
     return tuple(sorted(int(i) for i in ids if i.isdigit()))
 
 

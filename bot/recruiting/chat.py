@@ -37,7 +37,7 @@ class RecruiterChat:
             return False
         ref = event.conversation
         return (event.name.lower().lstrip("/") in RECRUITER_COMMANDS
-                and self.desk.is_recruiter(f"{ref.platform}:{ref.user_id}"))
+                and self.desk.is_recruiter(ref.actor))
 
     async def handle(self, event: Event) -> bool:
         """True when the event was a recruiter command (handled, or a duplicate)."""
@@ -51,7 +51,7 @@ class RecruiterChat:
             return True
         ref = event.conversation
         name = event.name.lower().lstrip("/")
-        reply = await self.desk.command(f"{ref.platform}:{ref.user_id}",
+        reply = await self.desk.command(ref.actor,
                                         f"{name} {event.args}", TELEGRAM_PREFIX)
         async with self.db.unit_of_work() as uow:
             payload = rendered_to_payload(ref, RenderedMessage(text=reply))

@@ -120,7 +120,7 @@ class RecruiterDesk:
         who = state.candidate_name or "the candidate"  # read before the erasure clears it
         await self.emit(EraseRequested(
             event_id=f"erase:{interview_id}", occurred_at=self.clock(),
-            conversation=state.candidate or ConversationRef("none", interview_id, interview_id),
+            conversation=state.candidate or ConversationRef.of_interview(interview_id),
             interview_id=interview_id, requested_by=actor,
         ))
         told = ("They have been told." if state.candidate is not None

@@ -58,7 +58,7 @@ class Decisions:
         await self.emit(DecisionMade(
             # every submission of the form is a new event; the engine refuses a second one
             event_id=f"decision:{iid}:{uuid.uuid4().hex}", occurred_at=self.clock(),
-            conversation=state.candidate or ConversationRef("none", iid, iid),
+            conversation=state.candidate or ConversationRef.of_interview(iid),
             interview_id=iid, decision=decision, decided_by=who.actor, reason=reason,
         ))
         log.info("interview %s: %s by %s", iid, decision, who.actor)

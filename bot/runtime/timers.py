@@ -165,7 +165,7 @@ class TimerService:
         if state is None:
             log.warning("timer %s/%s for unknown interview %s", kind, key, interview_id)
             return
-        conversation = state.candidate or ConversationRef("none", interview_id, interview_id)
+        conversation = state.candidate or ConversationRef.of_interview(interview_id)
         await self.runtime.handle(_timer_event(interview_id, kind, key, due, conversation,
                                                self.clock()))
 

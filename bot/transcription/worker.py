@@ -29,7 +29,7 @@ from bot.transcription.errors import FailureReason, TranscriptionFailed
 from bot.transcription.languages import warn_unsupported_languages
 from bot.transcription.port import Transcriber, Transcript
 from config.kit import Kit
-from conversations.events import ConversationRef, TranscriptReady
+from conversations.events import ConversationRef, Platform, TranscriptReady
 from storage.db import Database, UnitOfWork
 from storage.records import CampaignStatus, TranscriptRecord
 
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 # Work enqueued by another process (a second instance, a CLI) is noticed within this time.
 POLL_SECONDS = 5.0
 STORE_ATTEMPTS = 3
-SYSTEM = "system"  # platform of the conversation of an interview nobody is bound to
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,4 +257,5 @@ class TranscriptionWorker:
 
 
 def _system_ref(record: TranscriptRecord) -> ConversationRef:
-    return ConversationRef(platform=SYSTEM, chat_id=record.interview_id, user_id="transcriber")
+    return ConversationRef(platform=Platform.SYSTEM, chat_id=record.interview_id,
+                           user_id="transcriber")
