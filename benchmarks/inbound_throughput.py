@@ -1,4 +1,4 @@
-"""Inbound throughput of the real service on SQLite, end to end over the fake Bot API.
+"""Inbound throughput of the real service, end to end over the fake Bot API.
 
 N candidates open their invites and agree to take part; then every candidate sends M text
 messages at once (each is handled through the whole path: lock, dedupe, load, decide,
@@ -7,18 +7,27 @@ service has handled the last one, and p50/p99 handling time per update from the 
 own per-event log lines.
 
     .venv/bin/python benchmarks/inbound_throughput.py --candidates 50 --messages 10
+    .venv/bin/python benchmarks/inbound_throughput.py \
+        --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+
+SQLite (a file in a temporary folder) unless `--database-url` is given. For PostgreSQL the
+URL names the server: a throwaway database is created on it for the run and dropped after.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import re
 import statistics
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -35,12 +44,33 @@ async def invite_all(env: dict[str, str], slug: str, count: int) -> list[str]:
     return [line.split("\t")[-1].rsplit("start=", 1)[-1] for line in out.strip().splitlines()]
 
 
-async def measure(candidates: int, messages: int) -> None:
+@contextlib.asynccontextmanager
+async def throwaway_database(url: str | None, workdir: Path) -> AsyncIterator[str]:
+    """SQLite in `workdir`, or a fresh database on the PostgreSQL server of `url`."""
+    if url is None or not url.startswith("postgresql"):
+        yield url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+        return
+    import asyncpg
+
+    parts = urlsplit(url)
+    admin = parts._replace(scheme="postgresql").geturl()
+    name = f"ib_bench_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        yield parts._replace(path=f"/{name}").geturl()
+    finally:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+
+async def measure(candidates: int, messages: int, database_url: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        async with FakeTelegram() as fake:
+        async with FakeTelegram() as fake, throwaway_database(database_url, workdir) as url:
             env = base_env(workdir, TELEGRAM_BOT_TOKEN=fake.token,
-                           TELEGRAM_API_URL=fake.base_url, LOG_LEVEL="INFO")
+                           TELEGRAM_API_URL=fake.base_url, LOG_LEVEL="INFO", DATABASE_URL=url)
+            print(f"database: {url.split('@')[-1]}")
             slug = await create_campaign(env)
             tokens = await invite_all(env, slug, candidates)
             bot = BotProcess(env=env, log_path=workdir / "bot.log")
@@ -91,8 +121,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=50)
     parser.add_argument("--messages", type=int, default=10)
+    parser.add_argument("--database-url", default=None,
+                        help="SQLAlchemy URL; postgresql+asyncpg://… gets a throwaway database")
     args = parser.parse_args()
-    asyncio.run(measure(args.candidates, args.messages))
+    asyncio.run(measure(args.candidates, args.messages, args.database_url))
 
 
 if __name__ == "__main__":
