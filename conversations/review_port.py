@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from conversations.review_views import (
@@ -59,6 +60,12 @@ class ReviewChannel(Protocol):
         self, place: str, view: SubmissionView, progress: Progress
     ) -> str:
         """Post the submission; returns the post's reference (kept in storage)."""
+
+    async def find_submission(
+        self, place: str, interview_id: str, since: datetime
+    ) -> str | None:
+        """The post of this interview made since `since`, if the platform can tell (after a
+        crash between posting and recording it); None when there is none or it cannot."""
 
     async def attach_media(self, place: str, post_ref: str, media: MediaView) -> str:
         """Attach one recording under the post; returns a reference to delete it later."""

@@ -1,9 +1,11 @@
 """Slack as a reviewer channel: the reviewer port (`conversations/review_port.py`) in Block
 Kit. A review place is a channel id (`C0123…`, optionally written `slack:C0123…`).
 
-The post is one message; recordings go into its thread (external upload flow), the
-aggregate too; forms are modals opened with the click's trigger_id; private notes are
-ephemeral messages (or, for someone outside the channel, the click's response_url).
+The post is one message, tagged with message metadata (the interview id) so that a post
+made just before a crash is found again instead of made twice; recordings go into its
+thread (external upload flow), the aggregate too; forms are modals opened with the click's
+trigger_id; private notes are ephemeral messages (or, for someone outside the channel, the
+click's response_url).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from adapters.errors import AdapterError
@@ -31,6 +34,8 @@ from conversations.scoring import Progress
 
 log = logging.getLogger(__name__)
 PREFIX = f"{Platform.SLACK}:"
+SUBMISSION_EVENT = "interview_submission"  # message metadata: finds a post after a crash
+CLOCK_SLACK_S = 120  # our clock and Slack's may differ a little
 
 
 def channel_id(place: str) -> str:
@@ -48,7 +53,17 @@ class SlackReviewChannel:
     async def post_submission(
         self, place: str, view: SubmissionView, progress: Progress
     ) -> str:
-        return await self.web.post(channel_id(place), blocks.submission_message(view, progress))
+        metadata = {"event_type": SUBMISSION_EVENT,
+                    "event_payload": {"interview_id": view.interview_id}}
+        return await self.web.post(channel_id(place), blocks.submission_message(view, progress),
+                                   metadata=metadata)
+
+    async def find_submission(
+        self, place: str, interview_id: str, since: datetime
+    ) -> str | None:
+        oldest = since.timestamp() - CLOCK_SLACK_S
+        return await self.web.find_by_metadata(channel_id(place), SUBMISSION_EVENT,
+                                               "interview_id", interview_id, oldest)
 
     async def attach_media(self, place: str, post_ref: str, media: MediaView) -> str:
         return await self.web.upload(channel_id(place), post_ref, Path(media.path),

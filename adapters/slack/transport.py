@@ -32,7 +32,10 @@ FILE_GONE = frozenset({"file_not_found", "file_deleted"})
 
 def build_client(token: str, api_url: str) -> AsyncWebClient:
     base = api_url if api_url.endswith("/") else api_url + "/"
-    return AsyncWebClient(token=token, base_url=base, timeout=30)
+    # No SDK retries: slack_sdk retries a call whose connection broke, which posts a
+    # message twice when Slack had accepted it. The outbox retries instead, and looks a
+    # review post up by its metadata before posting it again.
+    return AsyncWebClient(token=token, base_url=base, timeout=30, retry_handlers=[])
 
 
 @asynccontextmanager
@@ -60,14 +63,33 @@ class SlackWeb:
     client: AsyncWebClient
 
     async def post(
-        self, channel: str, message: dict[str, Any], thread_ts: str | None = None
+        self, channel: str, message: dict[str, Any], thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         async with mapped_errors("chat.postMessage"):
             resp = await self.client.chat_postMessage(
                 channel=channel, text=message["text"], blocks=message.get("blocks"),
                 thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+                metadata=metadata,
             )
         return str(resp["ts"])
+
+    async def find_by_metadata(
+        self, channel: str, event_type: str, key: str, value: str, oldest: float
+    ) -> str | None:
+        """The ts of the newest top-level message since `oldest` (epoch seconds) whose
+        metadata says `event_type` with `key` = `value`. One conversations.history call:
+        it is rate-limited hard for new apps, so only recovery after a crash uses it."""
+        async with mapped_errors("conversations.history"):
+            resp = await self.client.conversations_history(
+                channel=channel, oldest=f"{oldest:.6f}", limit=200, include_all_metadata=True,
+            )
+        for message in resp.get("messages") or []:
+            meta = message.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == event_type and str(payload.get(key)) == value:
+                return str(message["ts"])
+        return None
 
     async def update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
         async with mapped_errors("chat.update"):

@@ -22,12 +22,14 @@ from dataclasses import dataclass
 
 from adapters.errors import RecipientUnavailable
 from bot.review.places import ReviewPlaces
-from bot.review.submission import decision_view, load_submission, review_progress
+from bot.review.submission import Loaded, decision_view, load_submission, review_progress
 from bot.runtime.clock import Clock
 from bot.runtime.outbox_kinds import OutboxKind, review_lane
 from config.kit import Kit
 from conversations import scoring
+from conversations.review_port import ReviewChannel
 from conversations.review_views import AggregateView, ErasedView, MediaView
+from conversations.scoring import Progress
 from conversations.state import Phase
 from storage.db import Database, UnitOfWork
 from storage.records import OutboxItem, ReviewPost
@@ -55,15 +57,16 @@ class ReviewService:
         partial = bool(item.payload.get("partial"))
         async with self.db.unit_of_work(read_only=True) as uow:
             existing = await uow.reviews.post_for(iid)
+            begun = await uow.reviews.pending_post_for(iid)
             loaded = None if existing else await load_submission(uow, iid, partial)
             progress = await review_progress(uow, iid, loaded.kit) if loaded else None
         if existing is not None:
             return existing.ts
         if loaded is None or progress is None:
             raise RecipientUnavailable(f"interview {iid} not found")
-        place = self.places.place_for(loaded.kit)
+        place = begun.channel if begun else self.places.place_for(loaded.kit)
         channel = self.places.channel_for(place)
-        ref = await channel.post_submission(place, loaded.view, progress)
+        ref = await self._find_or_post(channel, place, loaded, progress, begun)
         async with self.db.unit_of_work() as uow:
             await uow.reviews.save_post(iid, place, ref)
             for media in loaded.media:
@@ -80,6 +83,24 @@ class ReviewService:
                  iid, place, ref, len(loaded.media))
         self.wake_outbox()
         return ref
+
+    async def _find_or_post(
+        self, channel: ReviewChannel, place: str, loaded: Loaded, progress: Progress,
+        begun: ReviewPost | None,
+    ) -> str:
+        """Post once: a post begun before a crash is looked up before posting again."""
+        iid = loaded.view.interview_id
+        if begun is not None:
+            found = await channel.find_submission(place, iid, begun.posted_at)
+            if found is not None:
+                log.info("review: interview %s was posted before a restart (ref %s)", iid,
+                         found)
+                return found
+        else:
+            async with self.db.unit_of_work() as uow:
+                await uow.reviews.begin_post(iid, place)
+                await uow.commit()
+        return await channel.post_submission(place, loaded.view, progress)
 
     async def upload(self, item: OutboxItem) -> str | None:
         p = item.payload

@@ -14,6 +14,9 @@ from storage.repositories._base import Repository
 ScoreKey = tuple[str, str]  # (question_id, dimension_id)
 
 
+PENDING_TS = ""  # a review_posts row whose post was begun, not confirmed
+
+
 class ReviewRepository(Repository):
     async def save_post(
         self, interview_id: str, channel: str, ts: str, posted_at: datetime | None = None
@@ -25,7 +28,22 @@ class ReviewRepository(Repository):
         row.channel, row.ts, row.posted_at = channel, ts, posted_at or self._clock()
         await self._session.flush()
 
+    async def begin_post(self, interview_id: str, channel: str) -> None:
+        """Recorded (and committed) before the platform is asked to post: if the process
+        dies before `save_post`, the next attempt knows a post may already exist."""
+        await self.save_post(interview_id, channel, PENDING_TS)
+
     async def post_for(self, interview_id: str) -> ReviewPost | None:
+        """The posted review post (None while none is, or one is only being posted)."""
+        post = await self._post_row(interview_id)
+        return post if post is not None and post.ts != PENDING_TS else None
+
+    async def pending_post_for(self, interview_id: str) -> ReviewPost | None:
+        """A post that was begun but not confirmed (the process died in between)."""
+        post = await self._post_row(interview_id)
+        return post if post is not None and post.ts == PENDING_TS else None
+
+    async def _post_row(self, interview_id: str) -> ReviewPost | None:
         r = await self._session.get(ReviewPostRow, interview_id)
         if r is None:
             return None

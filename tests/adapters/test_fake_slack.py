@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -86,7 +87,8 @@ async def test_auth_post_and_update(fake: FakeSlack, client: AsyncWebClient) -> 
 
     first = await client.chat_postMessage(channel=CHANNEL, text="Answer 1", blocks=SCORE_BLOCKS)
     assert first["ok"] and first["channel"] == CHANNEL
-    assert first["ts"] == "1700000000.000100"
+    assert first["ts"].endswith(".000100")  # epoch seconds, like Slack's
+    assert abs(float(first["ts"]) - time.time()) < 60
     assert first["message"]["blocks"] == SCORE_BLOCKS
     reply = await client.chat_postMessage(channel=CHANNEL, text="detail", thread_ts=first["ts"])
     assert float(reply["ts"]) > float(first["ts"])

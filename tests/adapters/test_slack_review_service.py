@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.errors import DeliveryFailed
 from adapters.slack.review_channel import SlackReviewChannel
 from adapters.slack.transport import SlackWeb, build_client
 from bot.review.places import ReviewPlaces
@@ -167,3 +168,30 @@ async def test_erasure_deletes_the_uploaded_media_and_the_answers_from_the_post(
         post = fake.message(CHANNEL, ts)
         assert post is not None and "erased on" in str(post["blocks"])
         assert ", on request." in str(post["blocks"]) and "retention" not in str(post["blocks"])
+
+
+async def test_a_post_slack_took_whose_answer_was_lost_is_not_made_twice(
+    db: Database, tmp_path: Path
+) -> None:
+    """Slack accepted chat.postMessage, but the answer never came (a dropped connection, or
+    the process killed mid-call): the retry finds the post by its metadata."""
+    media = tmp_path / "a.ogg"
+    media.write_bytes(b"OggS-answer")
+    async with FakeSlack() as fake:
+        fake.set_channel_members(CHANNEL, [fake.bot_user_id])
+        service = review_service(db, fake, lambda: None)
+        iid = await submitted_interview(db, media)
+        async with db.unit_of_work() as uow:
+            await uow.transcripts.save_result(f"{iid}-2", "I like it", [], "en", "t", 5, 1)
+            await uow.commit()
+        item = OutboxItem(1, "review", {"interview_id": iid}, f"review:{iid}", iid, 0, T0, T0)
+        fake.lose_answer_next("chat.postMessage")
+        with pytest.raises(DeliveryFailed):
+            await service.post(item)
+        [posted] = fake.messages(CHANNEL)  # Slack has it; we could not know
+
+        ts = await service.post(item)  # the outbox's retry
+        assert ts == posted["ts"] and len(fake.messages(CHANNEL)) == 1
+        assert len(await items(db, "review_upload")) == 1  # its recording queued once
+        assert await service.post(item) == ts
+        assert len(fake.calls("conversations.history")) == 1  # only to recover

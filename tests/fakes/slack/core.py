@@ -57,6 +57,7 @@ class FakeSlackCore:
         self._cond = asyncio.Condition()
         self._ids = itertools.count(1)
         self._ts_seq = itertools.count(1)
+        self._epoch = int(time.time())
 
         self._calls: list[Call] = []
         self._messages: dict[str, list[JsonDict]] = {}
@@ -75,6 +76,7 @@ class FakeSlackCore:
         self.channel_names: dict[str, str] = {}
         self._rate_rules: list[RateRule] = []
         self._error_rules: list[ErrorRule] = []
+        self._lost_answers: list[ErrorRule] = []  # done, but the answer never arrives
 
         self._handlers: dict[str, ApiHandler] = self._api_handlers()
         self.add_user(bot_user_id, name="interview-bot", is_bot=True)
@@ -172,8 +174,10 @@ class FakeSlackCore:
     # ------------------------------------------------------------------ ids and recording
 
     def _next_ts(self) -> str:
+        """Like Slack's: epoch seconds with microseconds (the time the fake started, plus
+        100 µs per message, so every ts is unique and later ones are larger)."""
         micros = next(self._ts_seq) * 100
-        return f"{1_700_000_000 + micros // 1_000_000}.{micros % 1_000_000:06d}"
+        return f"{self._epoch + micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):08d}"

@@ -87,5 +87,11 @@ class ApiDispatchMixin(FaultsMixin):
                     body = await self._handlers[method](params, token)
                 except SlackApiFailure as e:
                     body = {"ok": False, "error": e.error, **e.extra}
+                lost = self._take_rule(self._lost_answers, method)
+                if lost is not None:  # the connection drops before the answer is sent
+                    await self._record(method, params, token, 0, body)
+                    if request.transport is not None:
+                        request.transport.close()
+                    return web.Response(status=lost.status)
         await self._record(method, params, token, 200, body)
         return web.json_response(body)

@@ -34,6 +34,12 @@ class FaultsMixin(FakeSlackCore):
         """Answer the next ``n`` calls of ``method`` with ``200 {"ok": false, "error": error}``."""
         self._error_rules.append(ErrorRule(n, method, error, 200))
 
+    def lose_answer_next(self, method: str, n: int = 1) -> None:
+        """Do the next ``n`` calls of ``method`` but drop the connection instead of
+        answering, as when it breaks after Slack accepted the call (the client cannot tell
+        whether it happened)."""
+        self._lost_answers.append(ErrorRule(n, method, None, 502))
+
     def server_error_next(self, n: int = 1, method: str | None = None, status: int = 500) -> None:
         """Answer the next ``n`` calls with an HTTP 5xx."""
         self._error_rules.append(ErrorRule(n, method, None, status))

@@ -23,6 +23,7 @@ from tests.fakes.slack.blocks import MAX_BLOCKS, MAX_TEXT
 from tests.fakes.slack.chat import ChatMixin
 from tests.fakes.slack.dispatch import ApiDispatchMixin
 from tests.fakes.slack.files import LOGIN_PAGE, FilesMixin
+from tests.fakes.slack.history import HistoryMixin
 from tests.fakes.slack.records import ApiHandler, Call, FakeFile, JsonDict, SlackApiFailure
 from tests.fakes.slack.response_urls import (
     RESPONSE_URL_MAX_USES,
@@ -51,6 +52,7 @@ __all__ = [
 
 class FakeSlack(
     ChatMixin,
+    HistoryMixin,
     ViewsMixin,
     FilesMixin,
     ResponseUrlMixin,
