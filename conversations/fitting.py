@@ -10,6 +10,9 @@ from dataclasses import replace
 from conversations.messages import RenderedMessage
 
 CHOOSE = "Reply with the number of your choice:"
+# The engine never puts more buttons than this on one message: a channel that shows this
+# many never numbers them, so it needs no bookkeeping of numbered choices.
+MAX_BUTTONS_SHOWN = 4
 
 
 def fit(message: RenderedMessage, max_buttons: int, max_text: int) -> list[RenderedMessage]:

@@ -76,8 +76,11 @@ class Service:
         db = Database.from_url(settings.database_url)
         await db.migrate()
         metrics, catalogs, kits = Metrics(), Catalogs(), KitCache()
+        channels: dict[str, Channel] = {}
         writer = EffectWriter(render=catalogs.render, clock=clock,
-                              decision_webhook=bool(settings.decision_webhook_url))
+                              decision_webhook=bool(settings.decision_webhook_url),
+                              capabilities=lambda p: c.capabilities if (c := channels.get(p))
+                              else None)
         holder: dict[str, Service] = {}
         runtime = Runtime(
             db=db, writer=writer, clock=clock, metrics=metrics, kits=kits,
@@ -102,6 +105,7 @@ class Service:
             recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake),
             review_places=places,
             reviewer_desk=ReviewerDesk(scoring, decisions, recruiter_desk.command),
+            channels=channels,
         )
         holder["service"] = service
         service._register_outbox_handlers(kits)

@@ -24,7 +24,7 @@ async def as_choice(uow: UnitOfWork, event: Event) -> Event:
         return event
     item_id = await uow.outbox.get_slot(event.conversation.key, CHOICES_SLOT)
     item = await uow.outbox.get(int(item_id)) if item_id and item_id.isdigit() else None
-    buttons = item.payload.get("buttons", []) if item is not None else []
+    buttons = item.payload.get("choices", []) if item is not None else []
     index = int(typed) - 1
     if not 0 <= index < len(buttons):
         return event

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from adapters.base import Capabilities
+from bot.runtime.choices import CHOICES_SLOT
 from bot.runtime.clock import Clock
 from bot.runtime.outbox_kinds import OutboxKind, review_lane
 from conversations.effects import (
@@ -31,6 +33,7 @@ from conversations.effects import (
     Transcribe,
 )
 from conversations.events import ConversationRef
+from conversations.fitting import MAX_BUTTONS_SHOWN, fit
 from conversations.messages import Message, RenderedMessage
 from conversations.state import InterviewState
 from storage.db import UnitOfWork
@@ -59,12 +62,15 @@ def ref_from_dict(data: dict[str, Any]) -> ConversationRef:
 
 
 def rendered_to_payload(to: ConversationRef, rendered: RenderedMessage) -> dict[str, Any]:
-    return {
+    payload: dict[str, Any] = {
         "to": ref_to_dict(to),
         "text": rendered.text,
         "buttons": [list(b) for b in rendered.buttons],
         "status_slot": rendered.status_slot,
     }
+    if rendered.choices:
+        payload["choices"] = [list(c) for c in rendered.choices]
+    return payload
 
 
 def payload_buttons(payload: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -76,8 +82,16 @@ def payload_to_rendered(payload: dict[str, Any]) -> tuple[ConversationRef, Rende
         text=payload["text"],
         buttons=payload_buttons(payload),
         status_slot=payload.get("status_slot"),
+        choices=tuple((str(label), str(data)) for label, data in payload.get("choices", [])),
     )
     return ref_from_dict(payload["to"]), rendered
+
+
+CapabilitiesOf = Callable[[str], Capabilities | None]  # platform -> its capabilities
+
+
+def _no_capabilities(platform: str) -> Capabilities | None:
+    return None
 
 
 @dataclass
@@ -85,6 +99,9 @@ class EffectWriter:
     render: Renderer
     clock: Clock
     decision_webhook: bool = False  # DECISION_WEBHOOK_URL is set
+    # What each candidate channel can show: messages are fitted when they are written, with
+    # the platform known (a long text becomes several rows; extra buttons numbered replies).
+    capabilities: CapabilitiesOf = _no_capabilities
 
     async def write(
         self,
@@ -98,8 +115,7 @@ class EffectWriter:
         interview_id = state.interview_id if state is not None else None
         match effect:
             case Send(to=to, message=message):
-                payload = rendered_to_payload(to, self.render(language, message))
-                await uow.outbox.add(OutboxKind.SEND, payload, to.key, interview_id)
+                await self._send(uow, to, self.render(language, message), interview_id)
                 after.wake_outbox = True
             case Edit(to=to, message_ref=message_ref, message=message):
                 payload = rendered_to_payload(to, self.render(language, message))
@@ -144,6 +160,20 @@ class EffectWriter:
                                          None, effect.interview_id)
                     after.wake_outbox = True
         return True
+
+    async def _send(
+        self, uow: UnitOfWork, to: ConversationRef, rendered: RenderedMessage,
+        interview_id: str | None,
+    ) -> None:
+        caps = self.capabilities(to.platform)
+        parts = fit(rendered, caps.max_buttons, caps.max_text_length) if caps else [rendered]
+        for part in parts:
+            item_id = await uow.outbox.add(OutboxKind.SEND, rendered_to_payload(to, part),
+                                           to.key, interview_id)
+        if parts[-1].choices:  # the numbers on screen now mean these buttons
+            await uow.outbox.set_slot(to.key, CHOICES_SLOT, str(item_id))
+        elif rendered.buttons and caps is not None and caps.max_buttons < MAX_BUTTONS_SHOWN:
+            await uow.outbox.clear_slot(to.key, CHOICES_SLOT)  # real buttons replaced them
 
     async def _record_decision(self, uow: UnitOfWork, effect: RecordDecision) -> None:
         iid = effect.interview_id

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from adapters.base import Channel
 from adapters.errors import RecipientUnavailable
-from bot.runtime.choices import CHOICES_SLOT
 from bot.runtime.effects import payload_to_rendered
 from conversations.fitting import fit
 from conversations.messages import SLOT_REF_PREFIX
@@ -27,29 +26,18 @@ class MessageSender:
         return channel
 
     async def send(self, item: OutboxItem) -> str | None:
-        """Send, fitted to what the platform can show (a long text goes as several
-        messages; buttons beyond its limit become numbered replies, remembered so the
-        runtime can read a typed number back). A message with a status slot is remembered
-        so later edits can find it.
+        """Send; a message with a status slot is remembered so later edits can find it.
+        (Messages were fitted to the channel's capabilities when written: `effects.py`.)
 
         A new countdown is always a new message (it must notify the candidate); editing the
         old one in place would change history above newer messages.
         """
         to, rendered = payload_to_rendered(item.payload)
         channel = self._channel(to.platform)
-        caps = channel.capabilities
-        parts = fit(rendered, caps.max_buttons, caps.max_text_length)
-        for part in parts:
-            sent = await channel.send(to, part)
-        last = parts[-1]
-        if rendered.status_slot or rendered.buttons:
+        sent = await channel.send(to, rendered)
+        if rendered.status_slot:
             async with self.db.unit_of_work() as uow:
-                if rendered.status_slot:
-                    await uow.outbox.set_slot(to.key, rendered.status_slot, sent.message_id)
-                if last.choices:  # the numbers on screen now mean these buttons
-                    await uow.outbox.set_slot(to.key, CHOICES_SLOT, str(item.id))
-                elif rendered.buttons:  # real buttons replaced the numbered ones
-                    await uow.outbox.clear_slot(to.key, CHOICES_SLOT)
+                await uow.outbox.set_slot(to.key, rendered.status_slot, sent.message_id)
                 await uow.commit()
         return sent.message_id
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from storage.models import MessageSlotRow, OutboxRow
 from storage.records import OutboxItem, OutboxStatus
@@ -111,10 +111,10 @@ class OutboxRepository(Repository):
         )
 
     async def clear_slot(self, conversation_key: str, slot: str) -> None:
-        row = await self._session.get(MessageSlotRow, (conversation_key, slot))
-        if row is not None:
-            await self._session.delete(row)
-            await self._session.flush()
+        await self._session.execute(
+            delete(MessageSlotRow).where(MessageSlotRow.conversation_key == conversation_key,
+                                         MessageSlotRow.slot == slot)
+        )
 
     async def _required(self, item_id: int) -> OutboxRow:
         row = await self._session.get(OutboxRow, item_id)

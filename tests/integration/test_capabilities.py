@@ -74,8 +74,10 @@ async def test_numbered_replies_are_read_back_as_presses(db: Database) -> None:
         await uow.commit()
     channel = FewButtons()
     sender = MessageSender(db=db, channels={channel.platform: channel})  # type: ignore[dict-item]
-    runtime = Runtime(db=db, writer=EffectWriter(render=Catalogs().render, clock=system_clock),
-                      clock=system_clock, metrics=Metrics(), after_commit=lambda after: None)
+    writer = EffectWriter(render=Catalogs().render, clock=system_clock,
+                          capabilities=lambda p: channel.capabilities)
+    runtime = Runtime(db=db, writer=writer, clock=system_clock, metrics=Metrics(),
+                      after_commit=lambda after: None)
 
     await runtime.handle(Started(event_id="e1", occurred_at=datetime.now(UTC),
                                  conversation=ANN, invite_token=invite.invite_token))
