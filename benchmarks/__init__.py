@@ -1,0 +1,1 @@
+"""Scripts that print figures; run on demand, never timed inside tests."""
