@@ -19,6 +19,7 @@ from bot.review.submission import load_submission, review_progress, score_keys
 from bot.runtime.clock import Clock
 from bot.runtime.outbox_kinds import OutboxKind, review_lane
 from conversations import scoring
+from conversations.events import ConversationRef
 from conversations.review_port import ReviewerRef
 from conversations.review_views import ScoreForm
 from conversations.reviewing import (
@@ -75,7 +76,9 @@ class ScoringDesk:
             interview_id=iid, candidate=loaded.view.candidate, questions=loaded.kit.questions,
             rubric=loaded.kit.rubric, own=own, comment=comment))
 
-    async def _refusal(self, who: ReviewerRef, post: ReviewPost, candidate: Any) -> str | None:
+    async def _refusal(
+        self, who: ReviewerRef, post: ReviewPost, candidate: ConversationRef | None
+    ) -> str | None:
         try:
             allowed = await self.gate.can_score(who, post.channel, candidate)
         except AdapterError as exc:
