@@ -91,7 +91,7 @@ def _deadline_timers(ctx: Ctx, st: InterviewState) -> list[Effect]:
 
 
 def consent_yes(ctx: Ctx) -> Decision:
-    st = replace(ctx.state, phase=Phase.INSTRUCTIONS)
+    st = replace(ctx.state, phase=Phase.INSTRUCTIONS, consented_at=ctx.now)
     messages = [instructions_message(ctx, st)]
     if local_time.should_ask(ctx, st):
         # Begin moves to the question, so the last message always carries the next step.

@@ -52,6 +52,7 @@ class InterviewState:
     # None until known (reminders then use UTC).
     time_zone: str | None = None
     opened_at: datetime | None = None
+    consented_at: datetime | None = None  # for the funnel; None on rows older than the field
     deadline_at: datetime | None = None
     # -1 = practice question; 0..n-1 = kit questions
     question_index: int = 0

@@ -23,7 +23,8 @@ from conversations.events import CommandReceived, Event
 from conversations.messages import RenderedMessage
 from storage.db import Database
 
-RECRUITER_COMMANDS = frozenset({"campaigns", "invite", "erase"})
+RECRUITER_COMMANDS = frozenset({"campaigns", "invite", "erase", "status", "shortlist"})
+CANDIDATE_TOO = frozenset({"status"})
 
 
 @dataclass
@@ -35,9 +36,10 @@ class RecruiterChat:
     def takes(self, event: Event) -> bool:
         if not isinstance(event, CommandReceived):
             return False
-        ref = event.conversation
-        return (event.name.lower().lstrip("/") in RECRUITER_COMMANDS
-                and self.desk.is_recruiter(ref.actor))
+        ref, name = event.conversation, event.name.lower().lstrip("/")
+        if name in CANDIDATE_TOO and not event.args.strip():
+            return False  # a bare /status is the candidate's own (recruiters take interviews)
+        return name in RECRUITER_COMMANDS and self.desk.is_recruiter(ref.actor)
 
     async def handle(self, event: Event) -> bool:
         """True when the event was a recruiter command (handled, or a duplicate)."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from adapters.base import InviteLinks
 from bot.recruiting.invites import invite_into, invite_links
+from bot.recruiting.reports import SHORTLIST_DEFAULT, load_facts, shortlist_text, status_text
 from bot.runtime.clock import Clock
 from config.settings import Settings
 from conversations.events import ConversationRef, EraseRequested, Event
@@ -37,6 +38,9 @@ def usage(prefix: str) -> str:
         "candidate, to send them yourself\n"
         f"• {prefix}erase <interview id>: erase a candidate's answers now, e.g. when they ask "
         "(the id is at the bottom of their review post)\n"
+        f"• {prefix}status <campaign>: the funnel, question by question, review progress and "
+        "how far reviewers agree\n"
+        f"• {prefix}shortlist <campaign> [N]: the N best-scored submissions (10 by default)\n"
         "Campaigns are created from a kit file with: interview-bot campaign create KIT.yaml"
     )
 
@@ -74,6 +78,8 @@ class RecruiterDesk:
                 return await self._invite(actor, rest, prefix)
             case "erase":
                 return await self._erase(actor, rest.strip())
+            case "status" | "shortlist":
+                return await self._report(verb.lower(), rest, prefix)
             case _:
                 return f"I don't know “{verb}”.\n{usage(prefix)}"
 
@@ -108,6 +114,20 @@ class RecruiterDesk:
         return "\n".join([f"Invites for {campaign.title} (send each link to its candidate "
                           "only):", *lines])
 
+
+    async def _report(self, verb: str, rest: str, prefix: str) -> str:
+        slug, _, count = rest.strip().partition(" ")
+        if not slug or (count.strip() and not count.strip().isdigit()):
+            return f"Give the campaign, e.g. {prefix}{verb} support-screen" + (
+                " 5" if verb == "shortlist" else "")
+        async with self.db.unit_of_work(read_only=True) as uow:
+            campaign = await uow.campaigns.by_slug(slug)
+            if campaign is None:
+                return f"There is no campaign “{slug}”. {prefix}campaigns lists them."
+            facts = await load_facts(uow, campaign.id, campaign.kit_version_id)
+        if verb == "status":
+            return status_text(campaign.title, facts)
+        return shortlist_text(campaign.title, facts, int(count or SHORTLIST_DEFAULT))
 
     async def _erase(self, actor: str, interview_id: str) -> str:
         async with self.db.unit_of_work(read_only=True) as uow:
