@@ -144,6 +144,24 @@ class EraseRequested(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeadlineExtended(Event):
+    """A recruiter gives one candidate more time (always with a reason)."""
+
+    interview_id: str
+    seconds: int
+    requested_by: str  # "<platform>:<user id>"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReminderRequested(Event):
+    """A recruiter asks for a reminder now (sent after the quiet hours if they are on)."""
+
+    interview_id: str
+    requested_by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DecisionMade(Event):
     """A recruiter decided on a submission (from any reviewer channel)."""
 
@@ -159,6 +177,11 @@ class TranscriptReady(Event):
     part_id: str
     ok: bool
     failure_reason: str | None = None
+
+
+# Events that name their interview (the runtime loads it by id, not by conversation).
+ABOUT_AN_INTERVIEW = (TimerFired, TranscriptReady, EraseRequested, DecisionMade,
+                      DeadlineExtended, ReminderRequested)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

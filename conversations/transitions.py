@@ -8,18 +8,28 @@ nothing (or, for timers, transcripts and downloads nobody waits for, silently ig
 
 from __future__ import annotations
 
-from conversations import answering, commands, erasure, flow, local_time, reviewing
+from conversations import (
+    answering,
+    commands,
+    erasure,
+    flow,
+    local_time,
+    recruiter_actions,
+    reviewing,
+)
 from conversations.buttons import Action, ButtonPayload
 from conversations.context import Ctx, Handler, say, unchanged
 from conversations.events import (
     ButtonPressed,
     CommandReceived,
+    DeadlineExtended,
     DecisionMade,
     EraseRequested,
     Event,
     MediaFetchFailed,
     MediaReceived,
     MediaStored,
+    ReminderRequested,
     Started,
     TextReceived,
     TimerFired,
@@ -37,7 +47,7 @@ UNKNOWN_COMMAND = "command:?"
 # Triggers that are not the candidate talking: off the table they are ignored silently.
 PASSIVE_TRIGGERS = frozenset(
     {*(f"timer:{k.value}" for k in TimerKind), "transcript", "media_stored", "media_failed",
-     "erase_requested", "decision"}
+     "erase_requested", "decision", "extend", "remind_now"}
 )
 ACTIVE_PHASES = (P.CONSENT, P.INSTRUCTIONS, P.PRESENTED, P.PREPARING, P.ANSWERING, P.CONFIRMING)
 
@@ -55,6 +65,7 @@ def trigger_of(event: Event, payload: ButtonPayload | None) -> str:
         (MediaStored, "media_stored"), (MediaFetchFailed, "media_failed"),
         (TranscriptReady, "transcript"), (UnsupportedReceived, "unsupported"),
         (EraseRequested, "erase_requested"), (DecisionMade, "decision"),
+        (DeadlineExtended, "extend"), (ReminderRequested, "remind_now"),
     )
     for kind, trigger in simple:
         if isinstance(event, kind):
@@ -94,6 +105,8 @@ TABLE: dict[tuple[Phase, str], Handler] = {
 # `reviewing.decision_refusal` whatever the step, so a premature one is refused, not ignored.
 for _phase in P:
     TABLE[(_phase, "decision")] = reviewing.on_decision
+    TABLE[(_phase, "extend")] = recruiter_actions.extend  # refused unless running
+    TABLE[(_phase, "remind_now")] = recruiter_actions.remind
     if _phase is not P.ERASED:
         TABLE[(_phase, "erase_requested")] = erasure.erase_on_request
         TABLE[(_phase, "transcript")] = reviewing.on_transcript

@@ -23,7 +23,8 @@ from conversations.events import CommandReceived, Event
 from conversations.messages import RenderedMessage
 from storage.db import Database
 
-RECRUITER_COMMANDS = frozenset({"campaigns", "invite", "erase", "status", "shortlist"})
+RECRUITER_COMMANDS = frozenset(
+    {"campaigns", "invite", "erase", "status", "shortlist", "remind", "extend"})
 CANDIDATE_TOO = frozenset({"status"})
 
 

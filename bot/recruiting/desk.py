@@ -11,6 +11,7 @@ Each invite made here is in the audit log with the recruiter who made it.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,9 +19,17 @@ from adapters.base import InviteLinks
 from bot.recruiting.invites import invite_into, invite_links
 from bot.recruiting.reports import SHORTLIST_DEFAULT, load_facts, shortlist_text, status_text
 from bot.runtime.clock import Clock
+from config.kit_loader import parse_duration
 from config.settings import Settings
-from conversations.events import ConversationRef, EraseRequested, Event
-from conversations.state import Phase
+from conversations.events import (
+    ConversationRef,
+    DeadlineExtended,
+    EraseRequested,
+    Event,
+    ReminderRequested,
+)
+from conversations.recruiter_actions import not_running
+from conversations.state import InterviewState, Phase
 from storage.db import Database
 from storage.records import CampaignSummary
 
@@ -41,6 +50,10 @@ def usage(prefix: str) -> str:
         f"• {prefix}status <campaign>: the funnel, question by question, review progress and "
         "how far reviewers agree\n"
         f"• {prefix}shortlist <campaign> [N]: the N best-scored submissions (10 by default)\n"
+        f"• {prefix}remind <campaign or interview id>: a reminder now to everyone still "
+        "answering (or one candidate), outside their quiet hours\n"
+        f"• {prefix}extend <interview id> <time, e.g. 2d> <reason>: more time for one "
+        "candidate; they are told, your reason is logged\n"
         "Campaigns are created from a kit file with: interview-bot campaign create KIT.yaml"
     )
 
@@ -80,6 +93,10 @@ class RecruiterDesk:
                 return await self._erase(actor, rest.strip())
             case "status" | "shortlist":
                 return await self._report(verb.lower(), rest, prefix)
+            case "extend":
+                return await self._extend(actor, rest, prefix)
+            case "remind":
+                return await self._remind(actor, rest.strip(), prefix)
             case _:
                 return f"I don't know “{verb}”.\n{usage(prefix)}"
 
@@ -128,6 +145,55 @@ class RecruiterDesk:
         if verb == "status":
             return status_text(campaign.title, facts)
         return shortlist_text(campaign.title, facts, int(count or SHORTLIST_DEFAULT))
+
+    async def _extend(self, actor: str, rest: str, prefix: str) -> str:
+        interview_id, _, more = rest.strip().partition(" ")
+        length, _, reason = more.strip().partition(" ")
+        seconds = parse_duration(length) if length else None
+        if not interview_id or not seconds or not reason.strip():
+            return ("Give the interview, the extra time and the reason, e.g. "
+                    f"{prefix}extend 3f2a9c 2d internet outage at home")
+        state = await self._interview(interview_id)
+        if state is None:
+            return f"There is no interview “{interview_id}”."
+        refusal = not_running(state)
+        if refusal:
+            return refusal
+        await self.emit(DeadlineExtended(
+            event_id=f"extend:{interview_id}:{uuid.uuid4().hex}", occurred_at=self.clock(),
+            conversation=state.candidate or ConversationRef.of_interview(interview_id),
+            interview_id=interview_id, seconds=seconds, requested_by=actor,
+            reason=reason.strip()))
+        who = state.candidate_name or "the candidate"
+        return f"{who} has {length} more; they have been told. Logged with your reason."
+
+    async def _remind(self, actor: str, target: str, prefix: str) -> str:
+        if not target:
+            return (f"Give a campaign (everyone still answering) or one interview, e.g. "
+                    f"{prefix}remind support-screen")
+        async with self.db.unit_of_work(read_only=True) as uow:
+            campaign = await uow.campaigns.by_slug(target)
+            states = (await uow.interviews.list_for_campaign(campaign.id) if campaign
+                      else [s for s in [await uow.interviews.get(target)] if s])
+        if not states:
+            return f"There is no campaign or interview “{target}”."
+        running = [s for s in states if not_running(s) is None]
+        if not running:
+            if campaign is None:
+                return not_running(states[0]) or "Nothing to remind."
+            return "Nobody in this campaign is still answering."
+        for st in running:
+            await self.emit(ReminderRequested(
+                event_id=f"remind:{st.interview_id}:{uuid.uuid4().hex}",
+                occurred_at=self.clock(),
+                conversation=st.candidate or ConversationRef.of_interview(st.interview_id),
+                interview_id=st.interview_id, requested_by=actor))
+        return (f"Reminded {len(running)} candidate(s) still answering (after their quiet "
+                "hours where it is night for them).")
+
+    async def _interview(self, interview_id: str) -> InterviewState | None:
+        async with self.db.unit_of_work(read_only=True) as uow:
+            return await uow.interviews.get(interview_id)
 
     async def _erase(self, actor: str, interview_id: str) -> str:
         async with self.db.unit_of_work(read_only=True) as uow:

@@ -23,14 +23,12 @@ from bot.runtime.locks import KeyedLocks
 from bot.runtime.metrics import Metrics
 from conversations.engine import decide
 from conversations.events import (
-    DecisionMade,
-    EraseRequested,
+    ABOUT_AN_INTERVIEW,
     Event,
     MediaFetchFailed,
     MediaStored,
     Started,
     TimerFired,
-    TranscriptReady,
 )
 from conversations.state import Decision, InterviewState
 from storage.db import Database, UnitOfWork
@@ -136,7 +134,7 @@ class Runtime:
     async def _load_state(self, uow: UnitOfWork, event: Event) -> InterviewState | None:
         if isinstance(event, Started):
             return await uow.interviews.by_token(event.invite_token)
-        if isinstance(event, TimerFired | TranscriptReady | EraseRequested | DecisionMade):
+        if isinstance(event, ABOUT_AN_INTERVIEW):
             return await uow.interviews.get(event.interview_id)
         if isinstance(event, MediaStored | MediaFetchFailed):
             return await uow.interviews.get(interview_id_of_part(event.part_id))

@@ -137,3 +137,33 @@ async def test_erase_goes_to_the_engine_for_the_candidate_s_conversation(
     assert isinstance(event, EraseRequested)
     assert (event.interview_id, event.requested_by, event.conversation) == (
         state.interview_id, RECRUITER, ANN)
+
+
+async def test_extend_and_remind_go_to_the_engine_with_who_and_why(desk: RecruiterDesk) -> None:
+    from dataclasses import replace as _replace
+
+    from conversations.events import DeadlineExtended, ReminderRequested
+
+    async with desk.db.unit_of_work() as uow:
+        campaign = await uow.campaigns.by_slug("support")
+        assert campaign is not None
+        fresh = await uow.interviews.create_invite(campaign.id, campaign.kit_version_id, "Ann")
+        running = _replace(fresh, phase=Phase.PRESENTED, candidate=ANN,
+                           opened_at=datetime.now(UTC), deadline_at=datetime.now(UTC))
+        await uow.interviews.save(running)
+        idle = await uow.interviews.create_invite(campaign.id, campaign.kit_version_id, "Bo")
+        await uow.commit()
+    iid = running.interview_id
+    assert "Give the interview, the extra time and the reason" in await run(
+        desk, f"extend {iid} 2d")  # no reason: nothing done
+    assert "have not opened" in await run(desk, f"extend {idle.interview_id} 1d flu")
+    assert EMITTED == []
+    reply = await run(desk, f"extend {iid} 2d internet outage")
+    assert reply.startswith("Ann has 2d more")
+    [extended] = EMITTED
+    assert isinstance(extended, DeadlineExtended) and extended.conversation == ANN
+    assert (extended.seconds, extended.requested_by, extended.reason) == (
+        2 * 86400, RECRUITER, "internet outage")
+    assert (await run(desk, "remind support")).startswith("Reminded 1 candidate(s)")
+    assert isinstance(EMITTED[-1], ReminderRequested) and EMITTED[-1].interview_id == iid
+    assert await run(desk, "remind nope") == "There is no campaign or interview “nope”."
