@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from config.kit import Kit, Question
@@ -41,11 +41,18 @@ Handler = Callable[[Ctx], Decision]
 
 
 def question_of(state: InterviewState, kit: Kit) -> Question:
-    """The question the interview is on (the practice question at index -1)."""
+    """The question the interview is on (the practice question at index -1), with the
+    candidate's accommodation (extra time, retakes) applied."""
     if state.question_index == PRACTICE_INDEX and kit.practice is not None:
-        return kit.practice
-    index = min(max(state.question_index, 0), len(kit.questions) - 1)
-    return kit.questions[index]
+        question = kit.practice
+    else:
+        question = kit.questions[min(max(state.question_index, 0), len(kit.questions) - 1)]
+    extra = state.accommodation
+    if extra is None:
+        return question
+    return replace(question, prep_seconds=question.prep_seconds + extra.extra_prep_s,
+                   answer_seconds=question.answer_seconds + extra.extra_answer_s,
+                   retakes=question.retakes + extra.extra_retakes)
 
 
 def is_practice(state: InterviewState) -> bool:

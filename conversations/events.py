@@ -154,6 +154,18 @@ class DeadlineExtended(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Accommodated(Event):
+    """A recruiter gives one candidate extra preparation/answer time or retakes."""
+
+    interview_id: str
+    extra_prep_s: int
+    extra_answer_s: int
+    extra_retakes: int
+    requested_by: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReminderRequested(Event):
     """A recruiter asks for a reminder now (sent after the quiet hours if they are on)."""
 
@@ -181,7 +193,7 @@ class TranscriptReady(Event):
 
 # Events that name their interview (the runtime loads it by id, not by conversation).
 ABOUT_AN_INTERVIEW = (TimerFired, TranscriptReady, EraseRequested, DecisionMade,
-                      DeadlineExtended, ReminderRequested)
+                      DeadlineExtended, ReminderRequested, Accommodated)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

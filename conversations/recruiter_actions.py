@@ -1,6 +1,8 @@
-"""What recruiters do to one candidate's running interview: more time (`extend`) and a
-reminder now (`remind`). Both are events through the runtime like any other, refused for an
-interview that is not running (not opened yet, or over), always on record with who and why.
+"""What recruiters do to one candidate's running interview: more time (`extend`), a
+reminder now (`remind`), and an accommodation (`accommodate`: extra preparation or answer
+time, extra retakes, on every question from the next one shown). All are events through the
+runtime like any other, refused for an interview that is not running (not opened yet, or
+over), always on record with who and why.
 """
 
 from __future__ import annotations
@@ -10,10 +12,17 @@ from datetime import timedelta
 
 from conversations.context import Ctx, sends, unchanged
 from conversations.effects import Cancel, Effect, Notify, Schedule
-from conversations.events import DeadlineExtended, ReminderRequested, TimerKind
+from conversations.events import (
+    Accommodated,
+    DeadlineExtended,
+    ReminderRequested,
+    TimerKind,
+)
+from conversations.formatting import human_duration
+from conversations.messages import msg
 from conversations.prompts import deadline_msg, pause_message
 from conversations.reminders import out_of_quiet_hours, reminder_timers
-from conversations.state import Decision, InterviewState, Phase
+from conversations.state import Accommodation, Decision, InterviewState, Phase
 
 NOT_OPENED = "They have not opened their invite yet: their deadline starts when they do."
 OVER = "This interview is over ({phase}): there is nothing left to remind or extend."
@@ -67,6 +76,28 @@ def remind(ctx: Ctx) -> Decision:
         return Decision(state=st, effects=(noted, later))
     note = deadline_msg(ctx, st, "reminder", buttons=pause_message(ctx, st).buttons)
     return Decision(state=st, effects=(noted, *sends(ctx, [note])))
+
+
+def accommodate(ctx: Ctx) -> Decision:
+    event = ctx.event
+    assert isinstance(event, Accommodated)
+    st = ctx.state
+    refusal = not_running(st)
+    if refusal is not None:
+        return _refused(ctx, "accommodate_refused", event.requested_by, refusal)
+    before = st.accommodation or Accommodation()
+    given = Accommodation(before.extra_prep_s + event.extra_prep_s,
+                          before.extra_answer_s + event.extra_answer_s,
+                          before.extra_retakes + event.extra_retakes)
+    st = replace(st, accommodation=given)
+    told = msg("accommodation.granted", prep=human_duration(given.extra_prep_s),
+               answer=human_duration(given.extra_answer_s), retakes=given.extra_retakes)
+    return Decision(state=st, effects=(
+        Notify(interview_id=st.interview_id, what="accommodated",
+               detail=f"{event.requested_by}: prep +{event.extra_prep_s} s, answer "
+                      f"+{event.extra_answer_s} s, retakes +{event.extra_retakes}: "
+                      f"{event.reason}"),
+        *sends(ctx, [told])))
 
 
 def _refused(ctx: Ctx, what: str, who: str, why: str) -> Decision:

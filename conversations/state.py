@@ -39,6 +39,15 @@ class KeptAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class Accommodation:
+    """Extra time or retakes a recruiter gave this candidate, on every question."""
+
+    extra_prep_s: int = 0
+    extra_answer_s: int = 0
+    extra_retakes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class InterviewState:
     interview_id: str
     campaign_id: str
@@ -79,6 +88,7 @@ class InterviewState:
     # Submitted (or closed with answers) while transcripts were pending: submit when done.
     review_waiting: bool = False
     decision: str | None = None  # advance / reject / hold, once a recruiter decided
+    accommodation: Accommodation | None = None
 
     @property
     def is_final(self) -> bool:

@@ -20,6 +20,7 @@ from conversations import (
 from conversations.buttons import Action, ButtonPayload
 from conversations.context import Ctx, Handler, say, unchanged
 from conversations.events import (
+    Accommodated,
     ButtonPressed,
     CommandReceived,
     DeadlineExtended,
@@ -47,7 +48,8 @@ UNKNOWN_COMMAND = "command:?"
 # Triggers that are not the candidate talking: off the table they are ignored silently.
 PASSIVE_TRIGGERS = frozenset(
     {*(f"timer:{k.value}" for k in TimerKind), "transcript", "media_stored", "media_failed",
-     "erase_requested", "decision", "extend", "remind_now"}
+     "erase_requested", "decision", "extend", "remind_now",
+     "accommodate"}
 )
 ACTIVE_PHASES = (P.CONSENT, P.INSTRUCTIONS, P.PRESENTED, P.PREPARING, P.ANSWERING, P.CONFIRMING)
 
@@ -66,6 +68,7 @@ def trigger_of(event: Event, payload: ButtonPayload | None) -> str:
         (TranscriptReady, "transcript"), (UnsupportedReceived, "unsupported"),
         (EraseRequested, "erase_requested"), (DecisionMade, "decision"),
         (DeadlineExtended, "extend"), (ReminderRequested, "remind_now"),
+        (Accommodated, "accommodate"),
     )
     for kind, trigger in simple:
         if isinstance(event, kind):
@@ -107,6 +110,7 @@ for _phase in P:
     TABLE[(_phase, "decision")] = reviewing.on_decision
     TABLE[(_phase, "extend")] = recruiter_actions.extend  # refused unless running
     TABLE[(_phase, "remind_now")] = recruiter_actions.remind
+    TABLE[(_phase, "accommodate")] = recruiter_actions.accommodate
     if _phase is not P.ERASED:
         TABLE[(_phase, "erase_requested")] = erasure.erase_on_request
         TABLE[(_phase, "transcript")] = reviewing.on_transcript

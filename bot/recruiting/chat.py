@@ -24,7 +24,8 @@ from conversations.messages import RenderedMessage
 from storage.db import Database
 
 RECRUITER_COMMANDS = frozenset(
-    {"campaigns", "invite", "erase", "status", "shortlist", "remind", "extend"})
+    {"campaigns", "invite", "erase", "status", "shortlist", "remind", "extend",
+     "accommodate"})
 CANDIDATE_TOO = frozenset({"status"})
 
 

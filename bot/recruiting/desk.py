@@ -22,6 +22,7 @@ from bot.runtime.clock import Clock
 from config.kit_loader import parse_duration
 from config.settings import Settings
 from conversations.events import (
+    Accommodated,
     ConversationRef,
     DeadlineExtended,
     EraseRequested,
@@ -54,6 +55,8 @@ def usage(prefix: str) -> str:
         "answering (or one candidate), outside their quiet hours\n"
         f"• {prefix}extend <interview id> <time, e.g. 2d> <reason>: more time for one "
         "candidate; they are told, your reason is logged\n"
+        f"• {prefix}accommodate <interview id> [prep=1m] [answer=2m] [retakes=1] <reason>: "
+        "extra time or retakes on every question for one candidate\n"
         "Campaigns are created from a kit file with: interview-bot campaign create KIT.yaml"
     )
 
@@ -97,6 +100,8 @@ class RecruiterDesk:
                 return await self._extend(actor, rest, prefix)
             case "remind":
                 return await self._remind(actor, rest.strip(), prefix)
+            case "accommodate":
+                return await self._accommodate(actor, rest, prefix)
             case _:
                 return f"I don't know “{verb}”.\n{usage(prefix)}"
 
@@ -191,6 +196,30 @@ class RecruiterDesk:
         return (f"Reminded {len(running)} candidate(s) still answering (after their quiet "
                 "hours where it is night for them).")
 
+    async def _accommodate(self, actor: str, rest: str, prefix: str) -> str:
+        interview_id, _, more = rest.strip().partition(" ")
+        extra, reason = parse_accommodation(more)
+        if not interview_id or extra is None or not any(extra) or not reason:
+            return ("Give the interview, what to add and the reason, e.g. "
+                    f"{prefix}accommodate 3f2a9c prep=1m answer=2m retakes=1 screen reader")
+        state = await self._interview(interview_id)
+        if state is None:
+            return f"There is no interview “{interview_id}”."
+        refusal = not_running(state)
+        if refusal:
+            return refusal
+        prep, answer, retakes = extra
+        await self.emit(Accommodated(
+            event_id=f"accommodate:{interview_id}:{uuid.uuid4().hex}",
+            occurred_at=self.clock(),
+            conversation=state.candidate or ConversationRef.of_interview(interview_id),
+            interview_id=interview_id, extra_prep_s=prep, extra_answer_s=answer,
+            extra_retakes=retakes, requested_by=actor, reason=reason))
+        who = state.candidate_name or "The candidate"
+        return (f"{who} gets {prep} s more to prepare, {answer} s more to answer and "
+                f"{retakes} extra retake(s) from the next question on; they have been told. "
+                "Logged with your reason.")
+
     async def _interview(self, interview_id: str) -> InterviewState | None:
         async with self.db.unit_of_work(read_only=True) as uow:
             return await uow.interviews.get(interview_id)
@@ -213,6 +242,30 @@ class RecruiterDesk:
                 else "Their invite no longer works.")
         return (f"Erased interview {interview_id} ({who}): answers, transcripts and media are "
                 f"deleted, and so are the copies in the review channel. {told}")
+
+
+ADJUSTMENTS = ("prep", "answer", "retakes")
+
+
+def parse_accommodation(text: str) -> tuple[tuple[int, int, int] | None, str]:
+    """`prep=1m answer=90s retakes=1 reason…` -> ((60, 90, 1), "reason…"); None when a
+    `key=value` is malformed."""
+    given = dict.fromkeys(ADJUSTMENTS, 0)
+    words = text.split()
+    while words and "=" in words[0]:
+        key, _, value = words.pop(0).partition("=")
+        amount = _amount(key.lower(), value.lstrip("+"))
+        if key.lower() not in given or amount is None:
+            return None, ""
+        given[key.lower()] = amount
+    return (given["prep"], given["answer"], given["retakes"]), " ".join(words)
+
+
+def _amount(key: str, value: str) -> int | None:
+    """Retakes are a count; times are durations (`90s`, `2m`)."""
+    if key == "retakes":
+        return int(value) if value.isdigit() else None
+    return parse_duration(value)
 
 
 def _summary(r: CampaignSummary) -> str:

@@ -167,3 +167,33 @@ async def test_extend_and_remind_go_to_the_engine_with_who_and_why(desk: Recruit
     assert (await run(desk, "remind support")).startswith("Reminded 1 candidate(s)")
     assert isinstance(EMITTED[-1], ReminderRequested) and EMITTED[-1].interview_id == iid
     assert await run(desk, "remind nope") == "There is no campaign or interview “nope”."
+
+
+async def test_accommodate_takes_adjustments_and_a_reason(desk: RecruiterDesk) -> None:
+    from dataclasses import replace as _replace
+
+    from bot.recruiting.desk import parse_accommodation
+    from conversations.events import Accommodated
+
+    assert parse_accommodation("prep=1m answer=+90s retakes=1 screen reader") == (
+        (60, 90, 1), "screen reader")
+    assert parse_accommodation("prep=soon x")[0] is None
+    assert parse_accommodation("colour=1 x")[0] is None
+    async with desk.db.unit_of_work() as uow:
+        campaign = await uow.campaigns.by_slug("support")
+        assert campaign is not None
+        fresh = await uow.interviews.create_invite(campaign.id, campaign.kit_version_id, "Ann")
+        await uow.interviews.save(_replace(fresh, phase=Phase.PRESENTED, candidate=ANN,
+                                           opened_at=datetime.now(UTC),
+                                           deadline_at=datetime.now(UTC)))
+        await uow.commit()
+    iid = fresh.interview_id
+    for incomplete in (f"accommodate {iid} prep=1m", f"accommodate {iid} needs time"):
+        assert "Give the interview, what to add and the reason" in await run(desk, incomplete)
+    assert EMITTED == []
+    reply = await run(desk, f"accommodate {iid} answer=2m retakes=1 screen reader")
+    assert reply.startswith("Ann gets 0 s more to prepare, 120 s more to answer")
+    [event] = EMITTED
+    assert isinstance(event, Accommodated)
+    assert (event.extra_prep_s, event.extra_answer_s, event.extra_retakes, event.reason) == (
+        0, 120, 1, "screen reader")

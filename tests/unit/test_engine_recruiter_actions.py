@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 
 from config.kit import QuietHours
+from conversations.context import question_of
 from conversations.effects import Cancel, Notify, Schedule, Send
 from conversations.engine import decide
-from conversations.events import DeadlineExtended, ReminderRequested, TimerKind
+from conversations.events import Accommodated, DeadlineExtended, ReminderRequested, TimerKind
 from conversations.recruiter_actions import MANUAL_KEY, NOT_OPENED
-from conversations.state import Phase
+from conversations.state import Accommodation, Phase
 from tests.unit.engine_script import IID, KIT, ME, T0, make_state, of_type, text_ids
 
 WHO = "slack:UREC"
@@ -78,3 +79,42 @@ def test_a_reminder_asked_in_quiet_hours_waits_for_their_end() -> None:
     [later] = of_type(decision, Schedule)
     assert (later.timer, later.key, later.at) == (TimerKind.REMINDER, MANUAL_KEY,
                                                   T0 + timedelta(hours=2))
+
+
+def accommodated(prep: int = 60, answer: int = 120, retakes: int = 1) -> Accommodated:
+    return Accommodated(event_id=f"a{prep}.{answer}.{retakes}", occurred_at=T0, conversation=ME,
+                        interview_id=IID, extra_prep_s=prep, extra_answer_s=answer,
+                        extra_retakes=retakes, requested_by=WHO, reason="dyslexia")
+
+
+def test_an_accommodation_applies_to_every_question_and_adds_up() -> None:
+    state = make_state(Phase.PRESENTED)
+    decision = decide(state, accommodated(), T0, KIT)
+    assert text_ids(decision) == ["accommodation.granted"]
+    st = decision.state
+    assert st is not None and st.accommodation == Accommodation(60, 120, 1)
+    q1 = KIT.questions[0]
+    adjusted = question_of(st, KIT)
+    assert (adjusted.prep_seconds, adjusted.answer_seconds, adjusted.retakes) == (
+        q1.prep_seconds + 60, q1.answer_seconds + 120, q1.retakes + 1)
+    again = decide(st, accommodated(0, 60, 0), T0, KIT).state
+    assert again is not None and again.accommodation == Accommodation(60, 180, 1)
+    [note] = of_type(decision, Notify)
+    assert note.what == "accommodated" and "dyslexia" in note.detail
+
+
+def test_the_prep_countdown_uses_the_accommodated_time() -> None:
+    from conversations.buttons import Action
+    from tests.unit.engine_script import press
+
+    state = make_state(Phase.PRESENTED, accommodation=Accommodation(extra_prep_s=60))
+    decision = decide(state, press(Action.READY, "0.0"), T0, KIT)
+    assert decision.state is not None
+    assert decision.state.prep_ends_at == T0 + timedelta(
+        seconds=KIT.questions[0].prep_seconds + 60)
+
+
+def test_no_accommodation_for_an_interview_that_is_over() -> None:
+    state = make_state(Phase.SUBMITTED)
+    decision = decide(state, accommodated(), T0, KIT)
+    assert decision.state == state and of_type(decision, Send) == []
