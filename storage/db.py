@@ -15,6 +15,7 @@ Leaving the block without `commit()` (or with an exception) rolls back.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -24,7 +25,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -54,11 +55,20 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 _READ_ONLY = "interview_bot_read_only"
 
 
+def advisory_key(key: str) -> int:
+    """A stable signed 64-bit number for `key` (PostgreSQL advisory locks take a bigint)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
 class UnitOfWork:
     """One transaction and the repositories that work inside it."""
 
-    def __init__(self, session: AsyncSession, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Callable[[], datetime], backend: str = "sqlite"
+    ) -> None:
         self.session = session
+        self.backend = backend
         self.campaigns = CampaignRepository(session, clock)
         self.interviews = InterviewRepository(session, clock)
         self.answers = AnswerRepository(session, clock)
@@ -68,6 +78,13 @@ class UnitOfWork:
         self.timers = TimerRepository(session, clock)
         self.audit = AuditRepository(session, clock)
         self.reviews = ReviewRepository(session, clock)
+
+    async def lock(self, key: str) -> None:
+        """Hold `key` until this transaction ends, across every process sharing the
+        database: a PostgreSQL transaction-scoped advisory lock. On SQLite a writing unit of
+        work already holds the database's one write lock (BEGIN IMMEDIATE)."""
+        if self.backend == "postgresql":
+            await self.session.execute(select(func.pg_advisory_xact_lock(advisory_key(key))))
 
     async def commit(self) -> None:
         await self.session.commit()
@@ -133,7 +150,7 @@ class Database:
         `busy_timeout` and fail. `read_only=True` starts a plain deferred transaction (use it
         for lookups that write nothing); on PostgreSQL the flag changes nothing."""
         sessions = self._read_sessions if read_only else self._sessions
-        return UnitOfWork(sessions(), self.clock)
+        return UnitOfWork(sessions(), self.clock, self.backend)
 
     async def migrate(self, revision: str = "head") -> None:
         """Alembic `upgrade` to `revision` (the app calls this on start)."""

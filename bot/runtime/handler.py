@@ -94,6 +94,9 @@ class Runtime:
 
     async def _handle_locked(self, event: Event) -> str | None:
         async with self.db.unit_of_work() as uow:
+            # Other processes sharing the database handle this conversation one at a time
+            # too: the state read below is the latest committed one.
+            await uow.lock(event.conversation.key)
             if not await uow.events.record(event.event_id):
                 self.metrics.events_duplicate.labels(event.conversation.platform).inc()
                 log.info("duplicate event_id=%s skipped", event.event_id)
