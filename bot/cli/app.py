@@ -87,7 +87,8 @@ class Service:
             after_commit=lambda after: holder["service"].after_commit(after),
         )
         dispatcher = OutboxDispatcher(db=db, clock=clock, metrics=metrics,
-                                      max_attempts=settings.delivery_max_attempts, handlers={})
+                                      max_attempts=settings.delivery_max_attempts, handlers={},
+                                      shared=db.backend == "postgresql")
         recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,
                                        emit=runtime.handle,
                                        invite_makers=invite_makers(settings))

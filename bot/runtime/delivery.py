@@ -3,7 +3,9 @@
 At most one item per conversation is in flight, so a chat's messages keep their order even
 while one of them waits out a 429. Failures retry with backoff (honouring the platform's
 `retry_after`); an item is marked failed only after `max_attempts`, logged and counted.
-The outbox survives restarts: whatever was pending is sent on start.
+The outbox survives restarts: whatever was pending is sent on start. With PostgreSQL several
+processes may share the outbox: each item is claimed (a lease) before it is delivered, and
+only the first pending item of a conversation is ever taken, so order holds across them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 ItemHandler = Callable[[OutboxItem], Awaitable[str | None]]
 FAR_FUTURE = timedelta(days=3650)
 IDLE_POLL_SECONDS = 1.0
+# Longer than any one delivery takes (a 20 MB download, an upload with retries inside).
+CLAIM_LEASE = timedelta(minutes=5)
 KINDS = frozenset(OutboxKind)
 
 
@@ -47,6 +51,7 @@ class OutboxDispatcher:
     metrics: Metrics
     max_attempts: int = 8
     concurrency: int = 16
+    shared: bool = False  # other processes deliver from the same outbox (PostgreSQL)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _drained: asyncio.Event = field(default_factory=asyncio.Event)  # set after each delivery
     _in_flight: dict[str, asyncio.Task[None]] = field(default_factory=dict)
@@ -136,6 +141,8 @@ class OutboxDispatcher:
         self._drained.set()
 
     async def _deliver(self, item: OutboxItem) -> None:
+        if self.shared and not await self._claim(item):
+            return  # another process took it: its lane is theirs until they are done
         handler = self.handlers.get(OutboxKind(item.kind)) if item.kind in KINDS else None
         platform = _platform_of(item.payload)
         try:
@@ -156,6 +163,16 @@ class OutboxDispatcher:
             await uow.outbox.mark_sent(item.id, message_id, self.clock())
             await uow.commit()
         self.metrics.messages_sent.labels(platform, item.kind).inc()
+
+    async def _claim(self, item: OutboxItem) -> bool:
+        """Several processes scan one outbox (PostgreSQL): the item's due time is moved a
+        lease ahead by whoever takes it first; a process that dies mid-delivery leaves it
+        due again after the lease (delivered at least once, as after any crash)."""
+        now = self.clock()
+        async with self.db.unit_of_work() as uow:
+            mine = await uow.outbox.claim(item.id, now, now + CLAIM_LEASE)
+            await uow.commit()
+        return mine
 
     async def _retry_or_fail(
         self, item: OutboxItem, reason: str, retry_after: float | None, platform: str

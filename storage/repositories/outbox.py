@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from storage.models import MessageSlotRow, OutboxRow
 from storage.records import OutboxItem, OutboxStatus
@@ -66,6 +66,18 @@ class OutboxRepository(Repository):
     async def get(self, item_id: int) -> OutboxItem | None:
         row = await self._session.get(OutboxRow, item_id)
         return None if row is None else _item(row)
+
+    async def claim(self, item_id: int, now: datetime, until: datetime) -> bool:
+        """Take a pending, due item for delivery until `until` (a lease): True for exactly
+        one of several processes (the others then find it not due)."""
+        n = await self._rowcount(
+            update(OutboxRow)
+            .where(OutboxRow.id == item_id, OutboxRow.status == PENDING,
+                   OutboxRow.next_attempt_at <= now)
+            .values(next_attempt_at=until)
+            .execution_options(synchronize_session=False)
+        )
+        return n == 1
 
     async def mark_sent(
         self, item_id: int, platform_message_id: str | None, now: datetime

@@ -5,6 +5,7 @@ other's state, and every outbox item is delivered once."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -61,3 +62,44 @@ async def test_two_replicas_never_lose_a_part_of_one_answer(db: Database) -> Non
         states = [await uow.interviews.get(iid) for iid in ids]
     parts = [sorted(p.file_ref or "" for p in st.parts) for st in states if st is not None]
     assert parts == [["f1", "f2"]] * PAIRS
+
+
+async def test_two_dispatchers_deliver_each_item_once_and_in_order(db: Database) -> None:
+    from bot.runtime.delivery import OutboxDispatcher
+    from bot.runtime.outbox_kinds import OutboxKind
+    from storage.records import OutboxItem
+
+    shared = True  # claims work on both backends; in production only PostgreSQL shares
+    twin = Database.from_url(db.engine.url.render_as_string(hide_password=False)) \
+        if db.backend == "postgresql" else None
+    delivered: list[tuple[str, int, str]] = []
+
+    def handler(name: str) -> Callable[[OutboxItem], Awaitable[str | None]]:
+        async def send(item: OutboxItem) -> str:
+            await asyncio.sleep(0)  # let the other dispatcher interleave
+            delivered.append((str(item.conversation_key), int(item.payload["n"]), name))
+            return str(item.id)
+        return send
+
+    async with db.unit_of_work() as uow:
+        for n in range(30):
+            for lane in ("a", "b", "c"):
+                await uow.outbox.add(OutboxKind.SEND, {"n": n}, lane, None)
+        await uow.commit()
+    dispatchers = [OutboxDispatcher(db=d, handlers={OutboxKind.SEND: handler(name)},
+                                    clock=system_clock, metrics=Metrics(), shared=shared)
+                   for d, name in ((db, "one"), (twin or db, "two"))]
+    try:
+        for d in dispatchers:
+            await d.start()
+        for d in dispatchers:
+            assert await d.drain(within=60)
+    finally:
+        for d in dispatchers:
+            await d.stop()
+        if twin is not None:
+            await twin.dispose()
+    for lane in ("a", "b", "c"):
+        assert [n for key, n, _ in delivered if key == lane] == list(range(30)), delivered
+    if shared:
+        assert {name for *_, name in delivered} == {"one", "two"}  # both took part
