@@ -2,7 +2,8 @@
 (voice answers) -> one post in the group with transcripts, the recordings re-sent into the
 group by file_id -> blind scoring by two members on the 1-4 keyboards (each press confirmed
 privately, the group sees progress only) -> the aggregate as a reply -> a recruiter decides
-after a confirmation step -> the candidate hears back. An outsider's presses, a member's
+after a confirmation step -> the candidate hears back -> erased on request, the recordings
+leave the group and the post keeps no answer. An outsider's presses, a member's
 decision and a confirmation pressed by someone else are refused privately and change
 nothing. Real service process, fake Telegram only.
 """
@@ -98,6 +99,7 @@ async def test_telegram_group_reviews_scores_blind_and_decides(
         await _outsider_refused(group, outsider, footer, keyboards)
         await _blind_scoring(group, rev1, rev2, post, footer, keyboards)
         await _decide(group, ada, rita, rev1, rev2, footer, keyboards)
+        await _erase_on_request(group, rita, post, footer)
         assert not fake.unanswered_callback_queries()
     except BaseException:
         print(group.log())
@@ -203,3 +205,19 @@ async def _decide(group: FakeGroup, ada: FakeUser, rita: FakeUser, rev1: FakeUse
     assert alert(late) == ALREADY_DECIDED
     closing = [m for m in ada.messages if DEFAULT_CLOSING["reject"][:40] in m.get("text", "")]
     assert not closing  # the cancelled rejection never reached the candidate
+
+
+async def _erase_on_request(group: FakeGroup, rita: FakeUser, post: dict[str, Any],
+                            footer: dict[str, Any]) -> None:
+    """The candidate asked to be forgotten: the recordings leave the group, the post keeps
+    no answer and no name, the decision stays on record."""
+    match = re.search(r"Interview ([0-9a-f]{16})", footer["text"])
+    assert match, footer
+    recordings = [m["message_id"] for m in group.replies_to(post["message_id"]) if "voice" in m]
+    await rita.send_command(f"/erase {match.group(1)}")
+    await rita.expect_message(f"Erased interview {match.group(1)}", timeout=LONG)
+    erased = await group.expect(footer["message_id"], "Submission erased", timeout=LONG)
+    assert "Ada" not in erased["text"] and "Advanced" in erased["text"]
+    await group.fake.wait_for(lambda: all(group.is_deleted(r) for r in recordings),
+                              timeout=LONG, what="recordings deleted from the group")
+    assert not any("reliable tools" in m.get("text", "") for m in group.bot_messages())
