@@ -74,23 +74,23 @@ class TelegramReviewChannel:
     async def post_submission(
         self, place: str, view: SubmissionView, progress: Progress
     ) -> str:
-        chat, sent = chat_id(place), []
+        chat, sent = chat_id(place), list[int]()
+        parts = render.post_parts(view, progress)
         try:
-            parts = render.post_parts(view, progress)
             for n, text in enumerate(parts, start=1):
                 markup = render.post_buttons(view.interview_id, None) if n == len(parts) else None
                 sent.append(await self._send(chat, text, markup))
-            keyboards = [await self._send(chat, render.keyboard_text(n, q, view.rubric),
-                                          render.score_keyboard(view.interview_id, n,
-                                                                view.rubric), sent[0])
-                         for n, q in enumerate(view.questions, start=1) if view.rubric]
+            for n, question in enumerate(view.questions if view.rubric else (), start=1):
+                sent.append(await self._send(
+                    chat, render.keyboard_text(n, question, view.rubric),
+                    render.score_keyboard(view.interview_id, n, view.rubric), sent[0]))
         except AdapterError:
             # The outbox posts again: take back what went out so the group sees one post.
             for mid in sent:
                 with contextlib.suppress(AdapterError):
                     await self._delete(chat, mid)
             raise
-        return PostRef(tuple(sent[:len(parts)]), tuple(keyboards)).pack()
+        return PostRef(tuple(sent[:len(parts)]), tuple(sent[len(parts):])).pack()
 
     async def attach_media(self, place: str, post_ref: str, media: MediaView) -> str:
         chat, head = chat_id(place), PostRef.unpack(post_ref).head

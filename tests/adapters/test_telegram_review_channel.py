@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.errors import DeliveryFailed
 from adapters.ratelimit import RateLimiter
 from adapters.telegram.review_callbacks import PostRef
 from adapters.telegram.review_channel import TelegramReviewChannel
@@ -113,6 +114,21 @@ async def test_post_media_progress_aggregate_and_erasure(
     erased = group.message(ref.footer)["text"]
     assert "Submission erased" in erased and "Ada" not in erased and "Advanced" in erased
     assert all("bridge" not in m.get("text", "") for m in group.bot_messages())
+
+
+async def test_a_post_cut_short_by_a_429_is_taken_back_before_the_retry(
+    fake: FakeTelegram, channel: TelegramReviewChannel
+) -> None:
+    group = fake.group(GROUP)
+    fake.rate_limit(60, burst=2, retry_after=1, methods={"sendMessage"})  # the 3rd send: 429
+    with pytest.raises(DeliveryFailed) as failed:
+        await channel.post_submission(PLACE, VIEW, Progress(0, 2))
+    assert failed.value.retry_after == 1
+    assert group.bot_messages() == []  # the post and the first keyboard were deleted
+    fake.clear_faults()
+    ref = PostRef.unpack(await channel.post_submission(PLACE, VIEW, Progress(0, 2)))
+    assert [m["message_id"] for m in group.bot_messages()] == [*ref.parts, *ref.keyboards]
+    assert len(group.bot_messages("Submission: Ada")) == 1
 
 
 async def test_membership_by_get_chat_member(
