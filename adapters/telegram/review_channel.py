@@ -20,6 +20,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from aiogram import Bot
@@ -91,6 +92,14 @@ class TelegramReviewChannel:
                     await self._delete(chat, mid)
             raise
         return PostRef(tuple(sent[:len(parts)]), tuple(sent[len(parts):])).pack()
+
+    async def find_submission(
+        self, place: str, interview_id: str, since: datetime
+    ) -> str | None:
+        """A post whose confirmation was lost cannot be found: the Bot API cannot read a
+        chat's history. None, so it is posted again (at least once, like candidate
+        messages); a post cut short by an error is taken back before that (above)."""
+        return None
 
     async def attach_media(self, place: str, post_ref: str, media: MediaView) -> str:
         chat, head = chat_id(place), PostRef.unpack(post_ref).head

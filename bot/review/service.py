@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from adapters.errors import RecipientUnavailable
-from bot.review.places import NO_PLACE, ReviewPlaces
+from bot.review.places import ReviewPlaces
 from bot.review.submission import decision_view, load_submission, review_progress
 from bot.runtime.clock import Clock
 from bot.runtime.outbox_kinds import OutboxKind, review_lane
@@ -61,12 +61,7 @@ class ReviewService:
             return existing.ts
         if loaded is None or progress is None:
             raise RecipientUnavailable(f"interview {iid} not found")
-        try:
-            place = self.places.place_for(loaded.kit)
-        except RecipientUnavailable:  # a reviewer channel is on, but no place is named
-            log.warning("interview %s submitted; no review place (%s), so it stays in the "
-                        "database and the audit log only", iid, NO_PLACE)
-            return None
+        place = self.places.place_for(loaded.kit)
         channel = self.places.channel_for(place)
         ref = await channel.post_submission(place, loaded.view, progress)
         async with self.db.unit_of_work() as uow:

@@ -236,7 +236,9 @@ async def test_unusable_files_are_recorded_failures_and_the_interview_carries_on
     )
     # The engine took the failures in its stride: same question, and the candidate goes on.
     assert (presented.phase, presented.question_index) == (Phase.PRESENTED, 1)
-    assert after_failures == presented
+    assert presented.transcripts_pending == set(expected)  # awaited for the review...
+    # ...and each failure clears its part like a transcript would; nothing else changed
+    assert after_failures == replace(presented, transcripts_pending=frozenset())
     assert preparing.phase in {Phase.PREPARING, Phase.ANSWERING}
     assert preparing.question_index == 1
     assert not rig.metrics.registry.get_sample_value("ib_handler_errors_total",
