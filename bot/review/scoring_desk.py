@@ -164,8 +164,12 @@ class ScoringDesk:
         before = await uow.reviews.scores_for(iid)
         await uow.reviews.upsert_scores(iid, who.actor, scores, comment)
         progress = await review_progress(uow, iid, kit)
-        await uow.outbox.add(OutboxKind.REVIEW_REFRESH, {"interview_id": iid},
-                             review_lane(iid), iid)
+        # The post shows progress only: a press that completes no sheet changes nothing
+        # there (a keyboard sends one such press per cell; each edit would spend the
+        # group's rate limit).
+        if progress != scoring.progress(before, score_keys(kit), kit.reviewers_required):
+            await uow.outbox.add(OutboxKind.REVIEW_REFRESH, {"interview_id": iid},
+                                 review_lane(iid), iid)
         if progress.complete and (await uow.reviews.mark_aggregate_posted(iid)
                                   or post.aggregate_posted):
             await uow.outbox.add(OutboxKind.REVIEW_AGGREGATE, {"interview_id": iid},
