@@ -75,8 +75,8 @@ class TelegramReviewChannel:
     async def post_submission(
         self, place: str, view: SubmissionView, progress: Progress
     ) -> str:
-        chat, sent = chat_id(place), list[int]()
-        parts = render.post_parts(view, progress)
+        chat, parts = chat_id(place), render.post_parts(view, progress)
+        sent: list[int] = []
         try:
             for n, text in enumerate(parts, start=1):
                 markup = render.post_buttons(view.interview_id, None) if n == len(parts) else None
@@ -246,11 +246,14 @@ class TelegramReviewChannel:
     async def _edit(
         self, chat: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> None:
+        """Idempotent: an edit already made, or of a message someone deleted, is done."""
         try:
             await self._limited(chat, lambda: self.bot.edit_message_text(
                 text=text, chat_id=chat, message_id=message_id, reply_markup=markup))
         except RecipientUnavailable as exc:
-            if "message is not modified" not in str(exc):  # an edit that was already made
+            if any(gone in str(exc) for gone in GONE):
+                log.info("review: message %s in %s is gone; nothing to edit", message_id, chat)
+            elif "message is not modified" not in str(exc):
                 raise
 
     async def _delete(self, chat: int, message_id: int) -> None:
