@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_secret: SecretStr | None = None
     telegram_bot_username: str | None = None  # learnt from getMe when unset
+    telegram_review_chat: int | None = None  # a group's chat id (negative) reviews there
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -65,6 +66,12 @@ class Settings(BaseSettings):
     @property
     def telegram_webhook_mode(self) -> bool:
         return bool(self.public_url and self.telegram_webhook_secret)
+
+    @property
+    def telegram_review_place(self) -> str | None:
+        """The default review place in a Telegram group: `telegram:<chat id>`."""
+        chat = self.telegram_review_chat
+        return f"telegram:{chat}" if chat is not None else None
 
     @property
     def slack_enabled(self) -> bool:

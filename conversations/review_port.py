@@ -48,6 +48,18 @@ class ReviewerRef:
         return f"{self.platform}:{self.user_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreCell:
+    """One cell of a reviewer's sheet by position, as reviewers see it: question 1..n of
+    the kit, rubric dimension 1..m. A keyboard button carries positions, not ids: the kit's
+    ids (up to 32 characters each) and the interview id do not fit in Telegram's 64-byte
+    callback data together. An interview keeps its kit version, so positions are as stable
+    as ids."""
+
+    question: int
+    dimension: int
+
+
 class ReviewChannel(Protocol):
     @property
     def platform(self) -> str:
@@ -108,7 +120,7 @@ class ReviewDesk(Protocol):
         """A whole sheet (a form)."""
 
     async def save_score(
-        self, who: ReviewerRef, interview_id: str, key: ScoreKey, value: int
+        self, who: ReviewerRef, interview_id: str, cell: ScoreCell, value: int
     ) -> None:
         """One cell of the reviewer's sheet (a keyboard press); the outcome is told to
         `who` through the channel."""

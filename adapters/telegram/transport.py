@@ -6,7 +6,7 @@ import asyncio
 import hmac
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -50,6 +50,14 @@ RECRUITER_COMMANDS = {
 }
 
 
+class ReviewerUpdates(Protocol):
+    """The reviewer side (`review_inbound.py`): presses in review groups, group messages."""
+
+    def takes(self, update: Update) -> bool: ...
+
+    async def handle(self, update: Update) -> None: ...
+
+
 class TelegramChannel:
     platform = Platform.TELEGRAM
     capabilities = CAPABILITIES
@@ -69,6 +77,7 @@ class TelegramChannel:
         self._poller: asyncio.Task[None] | None = None
         self._offset: int | None = None
         self.username: str | None = None
+        self.reviewer: ReviewerUpdates | None = None  # set when a Telegram group reviews
 
     async def start(self, sink: EventSink) -> None:
         self._sink = sink
@@ -136,15 +145,25 @@ class TelegramChannel:
             self._offset = updates[-1].update_id + 1
 
     async def _handle_batch(self, updates: list[Update]) -> None:
-        """Chats in parallel, each chat's updates in order."""
+        """Chats in parallel, each chat's updates in order; reviewers' updates in order."""
         by_chat: dict[str, list[tuple[Update, Event]]] = {}
+        reviews: list[Update] = []
         for update in updates:
+            if self.reviewer is not None and self.reviewer.takes(update):
+                reviews.append(update)
+                continue
             event = parse_update(update)
             if event is not None:
                 by_chat.setdefault(event.conversation.key, []).append((update, event))
             else:
                 log.info("telegram: update %s of no interest skipped", update.update_id)
-        await asyncio.gather(*(self._handle_in_order(pairs) for pairs in by_chat.values()))
+        await asyncio.gather(*(self._handle_in_order(pairs) for pairs in by_chat.values()),
+                             self._handle_reviews(reviews))
+
+    async def _handle_reviews(self, updates: list[Update]) -> None:
+        for update in updates:
+            assert self.reviewer is not None
+            await self.reviewer.handle(update)
 
     async def _handle_in_order(self, pairs: list[tuple[Update, Event]]) -> None:
         assert self._sink is not None

@@ -12,6 +12,8 @@ from adapters.ratelimit import RateLimiter
 from adapters.slack.app import SocketMode, aiohttp_handler, build_app
 from adapters.slack.review_channel import SlackReviewChannel
 from adapters.slack.transport import SlackWeb, build_client
+from adapters.telegram.review_channel import TelegramReviewChannel
+from adapters.telegram.review_inbound import ReviewInbound
 from adapters.telegram.transport import TelegramChannel
 from bot.cli.app import Service
 from config.settings import Settings
@@ -26,17 +28,32 @@ def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
     webhook_url = None
     if settings.telegram_webhook_mode and settings.public_url:
         webhook_url = settings.public_url.rstrip("/") + "/telegram/webhook"
+    limiter = RateLimiter(settings.telegram_global_rate, settings.telegram_chat_rate)
     channel = TelegramChannel(
         token=settings.telegram_bot_token.get_secret_value(),
         api_url=settings.telegram_api_url,
-        limiter=RateLimiter(settings.telegram_global_rate, settings.telegram_chat_rate),
+        limiter=limiter,
         webhook_url=webhook_url,
         webhook_secret=secret.get_secret_value() if secret else None,
         recruiter_chats=telegram_recruiters(settings.recruiter_ids),
     )
     service.add_channel(channel)
     service.routes["/telegram/webhook"] = channel.webhook
+    add_telegram_reviewers(service, settings, channel, limiter)
     return channel
+
+
+def add_telegram_reviewers(
+    service: Service, settings: Settings, channel: TelegramChannel, limiter: RateLimiter
+) -> None:
+    """Telegram groups as review places, whenever Telegram is on: a kit's
+    `review_channel: telegram:<chat id>` works without TELEGRAM_REVIEW_CHAT, which only sets
+    the default. Same bot, same rate limits as the candidates' side."""
+    reviewers = TelegramReviewChannel(bot=channel.bot, limiter=limiter)
+    service.review_places.add(reviewers, settings.telegram_review_place)
+    channel.reviewer = ReviewInbound(desk=service.reviewer_desk, channel=reviewers)
+    if settings.telegram_review_place:
+        log.info("telegram: reviewers in group %s by default", settings.telegram_review_chat)
 
 
 def telegram_recruiters(recruiter_ids: frozenset[str]) -> tuple[int, ...]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.review.decisions import Decisions
 from bot.review.scoring_desk import ScoringDesk
-from conversations.review_port import ReviewerRef
+from conversations.review_port import ReviewerRef, ScoreCell
 from conversations.scoring import ScoreKey
 
 RecruiterCommands = Callable[[str, str, str], Awaitable[str]]  # (actor, text, prefix) -> reply
@@ -32,9 +32,9 @@ class ReviewerDesk:
         return await self.scoring.save_scores(who, interview_id, scores, comment)
 
     async def save_score(
-        self, who: ReviewerRef, interview_id: str, key: ScoreKey, value: int
+        self, who: ReviewerRef, interview_id: str, cell: ScoreCell, value: int
     ) -> None:
-        await self.scoring.save_score(who, interview_id, key, value)
+        await self.scoring.save_score(who, interview_id, cell, value)
 
     async def open_decision(self, who: ReviewerRef, interview_id: str, decision: str) -> None:
         await self.decisions.open_decision(who, interview_id, decision)

@@ -18,9 +18,10 @@ from bot.review.places import ReviewPlaces
 from bot.review.submission import load_submission, review_progress, score_keys
 from bot.runtime.clock import Clock
 from bot.runtime.outbox_kinds import OutboxKind, review_lane
+from config.kit import Kit
 from conversations import scoring
 from conversations.events import ConversationRef
-from conversations.review_port import ReviewerRef
+from conversations.review_port import ReviewerRef, ScoreCell
 from conversations.review_views import ScoreForm
 from conversations.reviewing import (
     ALREADY_DECIDED,
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 INCOMPLETE = "Please score every question on every dimension (1-4)."
 INVALID = "Scores go from 1 to 4."
 MEMBERSHIP_UNKNOWN = "The platform did not answer the membership check; please try again."
+UNKNOWN_CELL = "This score button does not belong to this submission's questions and rubric."
 
 
 @dataclass
@@ -108,27 +110,28 @@ class ScoringDesk:
         self._later(self._tell(who, SCORES_SAVED))
         return None
 
-    async def save_score(self, who: ReviewerRef, iid: str, key: ScoreKey, value: int) -> None:
+    async def save_score(self, who: ReviewerRef, iid: str, cell: ScoreCell, value: int) -> None:
         """One cell of the reviewer's own sheet; they are told the outcome privately."""
         refusal = await self._check(who, iid)
         if refusal is None:
             async with self.db.unit_of_work() as uow:
-                refusal = await self._save_cell(uow, who, iid, key, value)
-        await self._tell(who, refusal or await self._cell_saved(who, iid, key, value))
+                refusal = await self._save_cell(uow, who, iid, cell, value)
+        await self._tell(who, refusal or await self._cell_saved(who, iid, value))
 
     async def _save_cell(
-        self, uow: UnitOfWork, who: ReviewerRef, iid: str, key: ScoreKey, value: int
+        self, uow: UnitOfWork, who: ReviewerRef, iid: str, cell: ScoreCell, value: int
     ) -> str | None:
         state = await uow.interviews.get(iid)
         if state is None:
             return UNKNOWN_SUBMISSION
-        if key not in score_keys(await uow.campaigns.kit(state.kit_version_id)):
-            return INCOMPLETE
+        key = cell_key(await uow.campaigns.kit(state.kit_version_id), cell)
+        if key is None:
+            return UNKNOWN_CELL
         if not scoring.valid_score(value):
             return INVALID
         return await self._save(uow, who, iid, {key: value}, None)
 
-    async def _cell_saved(self, who: ReviewerRef, iid: str, key: ScoreKey, value: int) -> str:
+    async def _cell_saved(self, who: ReviewerRef, iid: str, value: int) -> str:
         async with self.db.unit_of_work(read_only=True) as uow:
             state = await uow.interviews.get(iid)
             assert state is not None
@@ -164,8 +167,12 @@ class ScoringDesk:
         before = await uow.reviews.scores_for(iid)
         await uow.reviews.upsert_scores(iid, who.actor, scores, comment)
         progress = await review_progress(uow, iid, kit)
-        await uow.outbox.add(OutboxKind.REVIEW_REFRESH, {"interview_id": iid},
-                             review_lane(iid), iid)
+        # The post shows progress only: a press that completes no sheet changes nothing
+        # there (a keyboard sends one such press per cell; each edit would spend the
+        # group's rate limit).
+        if progress != scoring.progress(before, score_keys(kit), kit.reviewers_required):
+            await uow.outbox.add(OutboxKind.REVIEW_REFRESH, {"interview_id": iid},
+                                 review_lane(iid), iid)
         if progress.complete and (await uow.reviews.mark_aggregate_posted(iid)
                                   or post.aggregate_posted):
             await uow.outbox.add(OutboxKind.REVIEW_AGGREGATE, {"interview_id": iid},
@@ -192,3 +199,10 @@ class ScoringDesk:
         task: asyncio.Task[None] = asyncio.ensure_future(work)
         self._chores.add(task)
         task.add_done_callback(self._chores.discard)
+
+
+def cell_key(kit: Kit, cell: ScoreCell) -> ScoreKey | None:
+    """The (question id, dimension id) at a 1-based position of the kit; None outside it."""
+    if not (1 <= cell.question <= len(kit.questions) and 1 <= cell.dimension <= len(kit.rubric)):
+        return None
+    return kit.questions[cell.question - 1].id, kit.rubric[cell.dimension - 1].id

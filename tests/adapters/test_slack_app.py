@@ -14,7 +14,7 @@ from aiohttp import web
 from adapters.errors import DeliveryFailed, RecipientUnavailable
 from adapters.slack.app import VERIFICATION_LOGGER, aiohttp_handler, build_app
 from adapters.slack.transport import SlackWeb, build_client
-from conversations.review_port import ReviewerRef
+from conversations.review_port import ReviewerRef, ScoreCell
 from conversations.scoring import ScoreKey
 from tests.fakes.slack import FakeSlack, SlackDriver
 
@@ -56,7 +56,7 @@ class RecordingDesk:
         self.scores.append(Submitted(who, interview_id, scores=scores, text=comment))
         return self.refuse
 
-    async def save_score(self, who: ReviewerRef, interview_id: str, key: ScoreKey,
+    async def save_score(self, who: ReviewerRef, interview_id: str, cell: ScoreCell,
                          value: int) -> None:
         raise AssertionError("Slack scores whole sheets in a modal")
 

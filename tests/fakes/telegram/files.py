@@ -137,6 +137,7 @@ class FilesMixin(MessagesMixin):
             content[kind] = media
         if markup is not None:
             content["reply_markup"] = markup
+        content.update(self._reply_to(state, p))
         return self._public(self._store_bot_message(state, content))
 
     async def _m_sendVoice(self, p: Params) -> Any:

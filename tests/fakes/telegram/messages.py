@@ -103,11 +103,28 @@ class MessagesMixin(FakeTelegramCore):
 
     # ------------------------------------------------------------------ Bot API methods
 
+    def _reply_to(self, state: ChatState, p: Params) -> dict[str, Any]:
+        """`reply_parameters` (or the older `reply_to_message_id`) -> `reply_to_message`, a
+        copy of the message replied to, one level deep as Telegram sends it."""
+        reply = p.json_("reply_parameters") or {}
+        mid = reply.get("message_id") if isinstance(reply, dict) else None
+        mid = mid if mid is not None else p.int_("reply_to_message_id")
+        if mid is None:
+            return {}
+        target = state.messages.get(int(mid))
+        if target is None or int(mid) in state.deleted:
+            if reply.get("allow_sending_without_reply") or p.bool_("allow_sending_without_reply"):
+                return {}
+            raise bad_request("message to be replied not found")
+        return {"reply_to_message": {k: copy.deepcopy(v) for k, v in target.items()
+                                     if k != "reply_to_message" and not k.startswith("_")}}
+
     async def _m_sendMessage(self, p: Params) -> Any:
         state = self._chat_for_send(p)
         content, markup = self._text_and_markup(p, "text", MAX_TEXT_LENGTH)
         if markup is not None:
             content["reply_markup"] = markup
+        content.update(self._reply_to(state, p))
         return self._public(self._store_bot_message(state, content))
 
     async def _m_editMessageText(self, p: Params) -> Any:

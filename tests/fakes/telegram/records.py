@@ -73,6 +73,7 @@ class ChatState:
     deleted: set[int] = field(default_factory=set)
     edits: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (message_id, snapshot)
     next_message_id: int = 1
+    members: dict[int, dict[str, Any]] = field(default_factory=dict)  # groups: ChatMember JSON
 
     def new_message_id(self) -> int:
         mid = self.next_message_id

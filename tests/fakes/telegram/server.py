@@ -25,7 +25,9 @@ from tests.fakes.telegram.errors import TelegramAPIError
 from tests.fakes.telegram.faults import SEND_METHODS
 from tests.fakes.telegram.files import MAX_DOWNLOAD_SIZE, FilesMixin
 from tests.fakes.telegram.formatting import MAX_CALLBACK_DATA_BYTES
+from tests.fakes.telegram.group import FakeGroup
 from tests.fakes.telegram.media import probe_media
+from tests.fakes.telegram.members import ChatMembersMixin
 from tests.fakes.telegram.messages import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH
 from tests.fakes.telegram.records import (
     BotCall,
@@ -55,7 +57,7 @@ __all__ = [
 ]
 
 
-class FakeTelegram(BotProfileMixin, FilesMixin, WebhookMixin):
+class FakeTelegram(BotProfileMixin, FilesMixin, WebhookMixin, ChatMembersMixin):
     """A fake Telegram Bot API server.
 
     ``async with FakeTelegram() as fake: ...`` or ``await fake.start()`` / ``await fake.stop()``.
@@ -137,3 +139,7 @@ class FakeTelegram(BotProfileMixin, FilesMixin, WebhookMixin):
         )
         self._users[user_id] = user
         return user
+
+    def group(self, chat_id: int, title: str = "Reviewers") -> FakeGroup:
+        """A group (supergroup) the bot is in; add members with ``group.add(user)``."""
+        return FakeGroup(self, chat_id, title)
