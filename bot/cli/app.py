@@ -24,11 +24,11 @@ from bot.runtime.handler import Runtime
 from bot.runtime.media import MediaFetcher
 from bot.runtime.metrics import Metrics
 from bot.runtime.senders import MessageSender
-from bot.runtime.timers import TimerService
+from bot.runtime.timers import TimerScope, TimerService
 from bot.transcription.whisper import WhisperTranscriber
 from bot.transcription.worker import TranscriptionWorker
 from config.settings import Settings
-from conversations.events import Event
+from conversations.events import Event, Platform
 from conversations.messages import Message, RenderedMessage
 from conversations.texts import Catalog
 from storage.blobs import MediaStore
@@ -93,8 +93,10 @@ class Service:
             handlers={"send": sender.send, "edit": sender.edit, "fetch_media": fetcher.fetch,
                       "review": _no_review_channel},
         )
+        # Shell interviews' timers belong to the terminal that runs them (TimerScope).
+        scope = TimerScope(terminal_platforms=frozenset({Platform.SHELL.value}))
         timers = TimerService(db=db, database_url=settings.database_url, clock=clock,
-                              runtime=runtime)
+                              runtime=runtime, scope=scope)
         recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,
                                        emit=runtime.handle)
         service = cls(settings=settings, db=db, store=store, metrics=metrics, clock=clock,
