@@ -86,9 +86,10 @@ async def test_drain_sees_a_delivery_that_ends_while_it_counts(
     on drain before every typed line; a missed one cost it the whole `within`)."""
     from storage.repositories.outbox import OutboxRepository
 
-    release = asyncio.Event()
+    sending, release = asyncio.Event(), asyncio.Event()
 
     async def send(item: OutboxItem) -> str:
+        sending.set()
         await release.wait()
         return str(item.id)
 
@@ -99,15 +100,14 @@ async def test_drain_sees_a_delivery_that_ends_while_it_counts(
     async def count_then_finish_delivery(repo: OutboxRepository) -> int:
         pending = await count_pending(repo)  # still 1: the item is in flight
         release.set()
-        while dispatcher._in_flight:  # yield until the delivery is done and recorded
-            await asyncio.sleep(0)
+        await asyncio.wait({delivery})  # done, recorded, and drain's event set
         return pending
 
     await enqueue(db, [("chat", 1)])
     await dispatcher.start()
     try:
-        while not dispatcher._in_flight:
-            await asyncio.sleep(0)
+        await sending.wait()
+        (delivery,) = dispatcher._in_flight.values()
         monkeypatch.setattr(OutboxRepository, "count_pending", count_then_finish_delivery)
         loop = asyncio.get_running_loop()
         started = loop.time()
