@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from bot.cli.errors import EXIT_INVALID, CliError, explain
+from bot.cli.plain_help import PlainHelp
 from config.kit_loader import KitInvalid, load_kit
 from config.settings import Settings
 
@@ -80,7 +81,7 @@ def _run(work: Coroutine[Any, Any, T], settings: Settings) -> T:
         raise CliError(words) from exc
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def run() -> None:
     """Run the service: enabled platforms, web server, scheduler, transcription workers."""
     from bot.cli.serve import serve
@@ -89,7 +90,7 @@ def run() -> None:
     _run(serve(settings), settings)
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def migrate() -> None:
     """Create or upgrade the database schema."""
     from bot.cli.commands import migrate_database
@@ -99,9 +100,10 @@ def migrate() -> None:
     typer.echo("database is up to date")
 
 
-@kit_app.command("validate")
+@kit_app.command("validate", cls=PlainHelp)
 def kit_validate(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="kit files (YAML)",
+                                                show_default=False)],
 ) -> None:
     """Exit 0 when every kit is valid; else print FILE:LINE:COL: message lines, exit 2."""
     problems = 0
@@ -117,7 +119,7 @@ def kit_validate(
     typer.echo(f"{len(files)} kit(s) valid")
 
 
-@campaign_app.command("create")
+@campaign_app.command("create", cls=PlainHelp)
 def campaign_create(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="the kit (YAML)")],
     slug: Annotated[str | None, typer.Option(metavar="SLUG",
@@ -156,7 +158,7 @@ def _warn_if_not_transcribable(settings: Settings, language: str) -> None:
         )
 
 
-@campaign_app.command("publish")
+@campaign_app.command("publish", cls=PlainHelp)
 def campaign_publish(slug: Slug) -> None:
     """A draft campaign goes live: candidates can open its invites."""
     from bot.cli.commands import publish_campaign
@@ -165,7 +167,7 @@ def campaign_publish(slug: Slug) -> None:
     typer.echo(_run(publish_campaign(settings, slug), settings))
 
 
-@campaign_app.command("list")
+@campaign_app.command("list", cls=PlainHelp)
 def campaign_list() -> None:
     """One line per campaign: id, slug, status, counts."""
     from bot.cli.commands import list_campaigns
@@ -175,7 +177,7 @@ def campaign_list() -> None:
         typer.echo(line)
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def invite(
     slug: Slug,
     name: Annotated[list[str] | None, typer.Option("--name", metavar="NAME",
@@ -201,7 +203,7 @@ def invite(
                           settings))
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def show(
     interview: Annotated[str, typer.Argument(metavar="ID-OR-TOKEN",
                                              help="an interview id or its invite token")],
@@ -213,7 +215,7 @@ def show(
     typer.echo(_run(show_interview(settings, interview), settings))
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def submissions(slug: Slug) -> None:
     """One line per candidate who opened an invite of the campaign."""
     from bot.cli.show import list_submissions
@@ -223,9 +225,10 @@ def submissions(slug: Slug) -> None:
         typer.echo(line)
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def transcribe(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="audio or video files",
+                                                show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="segments and timings as JSON")] = False,
 ) -> None:
     """Transcribe media files with the configured model."""
@@ -234,7 +237,7 @@ def transcribe(
     raise typer.Exit(transcribe_files(_settings(), files, as_json))
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def shell(
     slug: Slug,
     name: Annotated[str, typer.Option(metavar="NAME", help="the candidate's name")] = "You",
