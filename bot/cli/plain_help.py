@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import click
+from typer import _click as click  # typer 0.29 ships its own click; its classes use it
 from typer.core import TyperCommand
 
 
