@@ -139,7 +139,10 @@ class ShellChannel:
     async def send(self, to: ConversationRef, message: RenderedMessage) -> SentMessage:
         sent = str(next(self._ids))
         if to != self.conversation:  # an earlier interview of this person (see --new)
-            self._say(f"bot> (your earlier interview) {message.text}")
+            # Its questions are not the person's to answer (the shell answers them); what
+            # it reports (withdrawn) is.
+            if not message.buttons:
+                self._say(f"bot> (your earlier interview) {message.text}")
             return SentMessage(message_id=sent)
         if message.buttons:
             self._choices, self._choices_from = message.buttons, sent

@@ -95,11 +95,13 @@ async def test_choices_outlive_messages_without_buttons_and_end_with_their_messa
     channel.attach(me)
     countdown = await channel.send(me, RenderedMessage("Take 90 s.", (("Start now", "p"),)))
     await channel.send(me, RenderedMessage("You're on question 1."))  # /status: no buttons
-    await channel.send(ConversationRef("shell", "i0", "ada"),
-                       RenderedMessage("Withdraw?", (("Yes", "other"),)))  # another interview
+    earlier = ConversationRef("shell", "i0", "ada")  # the interview --new withdraws
+    await channel.send(earlier, RenderedMessage("Withdraw?", (("Yes", "other"),)))
+    await channel.send(earlier, RenderedMessage("You've withdrawn."))
     pressed = channel.event_for("1")
     assert isinstance(pressed, ButtonPressed) and pressed.payload == "p"
     await channel.edit(me, countdown.message_id, RenderedMessage("Thinking time is over."))
     assert isinstance(channel.event_for("1"), Notice)  # stale, never a text answer
     assert "Thinking time is over" not in out.getvalue()
-    assert "(your earlier interview) Withdraw?" in out.getvalue()
+    assert "Withdraw?" not in out.getvalue()  # the shell answers it, not the person
+    assert "(your earlier interview) You've withdrawn." in out.getvalue()
