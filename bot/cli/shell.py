@@ -148,13 +148,13 @@ async def _withdraw(service: Service, old: InterviewState) -> None:
     typed /withdraw and confirmed, so it is counted and its timers stop."""
     assert old.candidate is not None
     now = datetime.now(UTC)
-    common = {"occurred_at": now, "conversation": old.candidate, "language": "en"}
     stamp = f"{old.interview_id}:{now.timestamp()}"
-    await service.handle(CommandReceived(event_id=f"shell:withdraw:{stamp}", name="withdraw",
-                                         args="", **common))  # type: ignore[arg-type]
-    confirm = ButtonPayload(Action.WITHDRAW_CONFIRM, old.interview_id).pack()
-    await service.handle(ButtonPressed(event_id=f"shell:confirm:{stamp}", payload=confirm,
-                                       **common))  # type: ignore[arg-type]
+    await service.handle(CommandReceived(
+        event_id=f"shell:withdraw:{stamp}", occurred_at=now, conversation=old.candidate,
+        language="en", name="withdraw", args=""))
+    await service.handle(ButtonPressed(
+        event_id=f"shell:confirm:{stamp}", occurred_at=now, conversation=old.candidate,
+        language="en", payload=ButtonPayload(Action.WITHDRAW_CONFIRM, old.interview_id).pack()))
 
 
 async def _converse(

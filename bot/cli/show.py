@@ -120,8 +120,9 @@ def _answer_lines(s: Submission, question_id: str) -> list[str]:
     if kept is None:
         return ["  (no answer kept)"]
     lines = [f"  {_part_line(p, s.transcripts.get(p.part_id))}" for p in kept.parts]
-    notes = [n for n, on in (("late", kept.late), (f"attempt {kept.attempt_no + 1}",
-                                                   kept.attempt_no > 0)) if on]
+    notes = ["late"] if kept.late else []
+    if kept.attempt_no > 0:
+        notes.append(f"attempt {kept.attempt_no + 1} kept")
     if notes:
         lines.append(f"  ({', '.join(notes)})")
     return lines
