@@ -49,6 +49,8 @@ class ShellSession:
 
     @property
     def person(self) -> str:
+        """Who is at the terminal: their name (the shell has no account to go by), so
+        `--name Ada` always finds Ada's interview."""
         return " ".join(self.name.split()).casefold()
 
     def again(self) -> str:
