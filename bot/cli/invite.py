@@ -82,7 +82,9 @@ async def create_invites(
     for name, each in zip(names, links, strict=True):
         echo("\t".join([name, *each]))
     if all(each == [token] for token, each in zip(tokens, links, strict=True)):
-        warn(NO_PLATFORM_HINT)
+        warn(NO_PLATFORM_HINT if channel is None else
+             f"hint: no {channel} links can be made here, so each line ends with a bare "
+             f"invite token (is {channel} turned on? see the README)")
     return 0
 
 
