@@ -62,11 +62,22 @@ def load_kit(path: Path) -> Kit:
     """Read and validate the kit at `path`; raises `KitInvalid` listing every problem."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise KitInvalid(
-            [KitProblem(str(path), 1, 1, f"cannot read the kit file: {exc}")]
+            [KitProblem(str(path), 1, 1, f"cannot read the kit file: {exc.strerror or exc}")]
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise _not_text(path) from exc
+    if "\x00" in text:
+        raise _not_text(path)
     return parse_kit(text, str(path))
+
+
+def _not_text(path: Path) -> KitInvalid:
+    return KitInvalid([KitProblem(
+        str(path), 1, 1,
+        "this is not a text file; a kit is plain text (YAML, saved as UTF-8)",
+    )])
 
 
 def parse_kit(text: str, filename: str) -> Kit:

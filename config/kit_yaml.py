@@ -126,6 +126,12 @@ class FieldReader:
 
     def load_document(self, text: str) -> CommentedMap:
         """Parse `text` as YAML; raises `KitInvalid` unless it is a (non-empty) mapping."""
+        tabs = _indenting_tabs(text)
+        if tabs:  # the parser would stop at the first; a recruiter wants every one
+            for pos in tabs:
+                self.add(pos, "a tab is used to indent this line; YAML needs spaces here "
+                              "(replace the tab with spaces)")
+            raise self.invalid()
         yaml = YAML(typ="rt")
         try:
             doc = yaml.load(text)
@@ -219,13 +225,61 @@ class FieldReader:
         return str(value)
 
 
+# What ruamel.yaml says -> what a recruiter can act on (the parser's words follow).
+_PLAIN_WORDS = (
+    ("mapping values are not allowed here",
+     'a value contains a colon followed by a space; put the whole value in quotes, e.g. '
+     'text: "Why: because"'),
+    ("could not find expected ':'",
+     'this line is not "key: value" or a "- " list item; check for a missing colon or '
+     'a wrong indentation on this line or the one before'),
+    ("expected <block end>",
+     "the indentation of this line does not match the lines around it"),
+    ("found unexpected end of stream",
+     "a quote or bracket opened above is never closed"),
+    ("expected ',' or ']'",
+     "expected ',' or ']': a [ list is not closed on its line, or an item in it needs "
+     "quotes"),
+    ("expected ',' or '}'",
+     "expected ',' or '}': a { mapping is not closed on its line, or a value in it needs "
+     "quotes"),
+)
+_CANNOT_START = re.compile(r"found character '(.+)' that cannot start any token")
+
+
 def _syntax_problem(exc: MarkedYAMLError) -> tuple[Pos, str]:
-    """Where a YAML syntax error is and what to say about it."""
+    """Where a YAML syntax error is and what to say about it, in a recruiter's words."""
     mark = exc.problem_mark or exc.context_mark
     pos = (mark.line, mark.column) if mark is not None else (0, 0)
-    message = str(exc.problem or "invalid YAML").strip()
+    problem = str(exc.problem or "invalid YAML").strip()
+    plain = _plain_words(problem)
     ctx = exc.context_mark
+    if plain is not None:
+        if ctx is not None and mark is not None and ctx.line != mark.line:
+            plain += f" (see also line {ctx.line + 1}, column {ctx.column + 1})"
+        return pos, f"YAML syntax error: {plain}"
+    message = problem
     if exc.context and ctx is not None and exc.problem_mark is not None:
         where = f"line {ctx.line + 1}, column {ctx.column + 1}"
         message += f" ({str(exc.context).strip()} at {where})"
     return pos, f"YAML syntax error: {message}"
+
+
+def _plain_words(problem: str) -> str | None:
+    bad_start = _CANNOT_START.search(problem)
+    if bad_start:
+        char = bad_start.group(1)
+        if char == "\\t":
+            return "a tab cannot be used here; use spaces"
+        return f"a value cannot begin with {char}; put the whole value in quotes"
+    return next((words for key, words in _PLAIN_WORDS if key in problem), None)
+
+
+def _indenting_tabs(text: str) -> list[Pos]:
+    """Every line indented with a tab (0-based position of its first tab)."""
+    found = []
+    for number, line in enumerate(text.splitlines()):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            found.append((number, indent.index("\t")))
+    return found

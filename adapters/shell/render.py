@@ -1,4 +1,4 @@
-"""Terminal rendering: buttons become numbered replies, parsed back into button presses."""
+"""Terminal rendering: buttons become numbered choices (read back in `lines.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ CAPABILITIES = Capabilities(
     max_buttons=20,  # shown as numbered choices by this adapter itself (render_text)
     max_text_length=100_000,
     max_button_label=200,
-    video_notes=False,
+    video_notes=True,  # a square video of up to 60 s is sent as one (see media.py)
     max_download_bytes=None,
 )
 
@@ -18,12 +18,3 @@ def render_text(text: str, buttons: tuple[tuple[str, str], ...]) -> str:
         return text
     choices = "   ".join(f"[{n}] {label}" for n, (label, _) in enumerate(buttons, 1))
     return f"{text}\n   {choices}"
-
-
-def parse_choice(line: str, buttons: tuple[tuple[str, str], ...]) -> str | None:
-    """The payload of the numbered choice typed, or None if the line is not a choice."""
-    stripped = line.strip().lstrip("[").rstrip("]")
-    if not stripped.isdigit():
-        return None
-    index = int(stripped) - 1
-    return buttons[index][1] if 0 <= index < len(buttons) else None

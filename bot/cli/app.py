@@ -37,11 +37,11 @@ from bot.runtime.media import MediaFetcher
 from bot.runtime.metrics import Metrics
 from bot.runtime.outbox_kinds import OutboxKind
 from bot.runtime.senders import MessageSender
-from bot.runtime.timers import TimerService
+from bot.runtime.timers import TimerScope, TimerService
 from bot.transcription.whisper import WhisperTranscriber
 from bot.transcription.worker import TranscriptionWorker
 from config.settings import Settings
-from conversations.events import Event
+from conversations.events import Event, Platform
 from storage.blobs import MediaStore
 from storage.db import Database
 
@@ -89,6 +89,8 @@ class Service:
         dispatcher = OutboxDispatcher(db=db, clock=clock, metrics=metrics,
                                       max_attempts=settings.delivery_max_attempts, handlers={},
                                       shared=db.backend == "postgresql")
+        # Shell interviews' timers belong to the terminal that runs them (TimerScope).
+        scope = TimerScope(terminal_platforms=frozenset({Platform.SHELL.value}))
         recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,
                                        emit=runtime.handle,
                                        invite_makers=invite_makers(settings))
@@ -101,7 +103,7 @@ class Service:
             settings=settings, db=db, store=MediaStore(settings.media_dir), metrics=metrics,
             clock=clock, runtime=runtime, dispatcher=dispatcher,
             timers=TimerService(db=db, database_url=settings.database_url, clock=clock,
-                                runtime=runtime),
+                                runtime=runtime, scope=scope),
             catalogs=catalogs, recruiter_desk=recruiter_desk,
             recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake),
             review_places=places,

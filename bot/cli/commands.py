@@ -1,66 +1,124 @@
-"""The CLI's work, kept apart from argument parsing: campaigns, invites, transcription."""
+"""The CLI's work, kept apart from argument parsing: campaigns, the database, transcription.
+
+Every mistake a user can make is a `CliError` with the words to print (see `errors.py`).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import csv
+import contextlib
 import json
 import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import typer
 
-from bot.cli.invite_links import invite_links
-from bot.recruiting.invites import invite_into
+from bot.cli.errors import EXIT_INVALID, CliError
 from config.kit import Kit
 from config.settings import Settings
-from storage.db import Database
+from storage.db import Database, UnitOfWork
 from storage.records import Campaign, CampaignStatus, CampaignSummary
 
-SLUG_RE = re.compile(r"[^a-z0-9]+")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 64
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@contextlib.asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    """The migrated database, disposed afterwards."""
+    db = Database.from_url(settings.database_url)
+    try:
+        await db.migrate()
+        yield db
+    finally:
+        await db.dispose()
 
 
 async def migrate_database(settings: Settings) -> None:
-    db = Database.from_url(settings.database_url)
-    try:
-        await db.migrate()
-    finally:
-        await db.dispose()
+    async with database(settings):
+        return
 
 
 def slug_from(path: Path) -> str:
-    return SLUG_RE.sub("-", path.stem.lower()).strip("-") or "campaign"
+    return suggest_slug(path.stem)
+
+
+def suggest_slug(text: str) -> str:
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")[:SLUG_MAX].strip("-") or "campaign"
+
+
+def check_slug(slug: str) -> str:
+    """A slug is part of links and commands: lowercase letters, digits, single dashes."""
+    if len(slug) <= SLUG_MAX and SLUG_RE.match(slug):
+        return slug
+    raise CliError(
+        f"slug {slug!r} may only have lowercase letters, digits and single dashes "
+        f"(at most {SLUG_MAX} characters), e.g. {suggest_slug(slug)}", EXIT_INVALID)
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    campaign: Campaign
+    version_no: int
 
 
 async def create_campaign(
-    settings: Settings, file: Path, kit: Kit, slug: str | None, draft: bool
-) -> Campaign:
-    db = Database.from_url(settings.database_url)
-    try:
-        await db.migrate()
-        async with db.unit_of_work() as uow:
-            base = slug or slug_from(file)
-            chosen, n = base, 1
-            while await uow.campaigns.by_slug(chosen) is not None:
-                n += 1
-                chosen = f"{base}-{n}"
+    settings: Settings, file: Path, kit: Kit, slug: str | None, draft: bool, new_version: bool
+) -> Created:
+    chosen = check_slug(slug) if slug is not None else slug_from(file)
+    source = await asyncio.to_thread(file.read_text, encoding="utf-8")
+    async with database(settings) as db, db.unit_of_work() as uow:
+        existing = await uow.campaigns.by_slug(chosen)
+        if existing is not None and not new_version:
+            raise CliError(
+                f"campaign {chosen!r} already exists; to give it this kit as a new version:\n"
+                f"  interview-bot campaign create {file} --slug {chosen} --new-version")
+        if existing is None and new_version:
+            raise CliError(f"no campaign {chosen!r} to add a version to "
+                           f"(see: interview-bot campaign list)")
+        if existing is not None:
+            await uow.campaigns.add_version(existing.id, kit, source)
+            created = await _reloaded(uow, existing.id)
+        else:
             status = CampaignStatus.DRAFT if draft else CampaignStatus.LIVE
-            source = await asyncio.to_thread(file.read_text, encoding="utf-8")
             campaign = await uow.campaigns.create(kit, source, chosen, status)
-            await uow.commit()
-        return campaign
-    finally:
-        await db.dispose()
+            created = Created(campaign, 1)
+        await uow.commit()
+    return created
+
+
+async def _reloaded(uow: UnitOfWork, campaign_id: str) -> Created:
+    campaign = await uow.campaigns.get(campaign_id)
+    assert campaign is not None
+    return Created(campaign, len(await uow.campaigns.versions(campaign_id)))
+
+
+async def publish_campaign(settings: Settings, slug: str) -> str:
+    """A draft goes live; says what happened in one line."""
+    async with database(settings) as db, db.unit_of_work() as uow:
+        campaign = await campaign_or_error(uow, slug)
+        if campaign.status is CampaignStatus.LIVE:
+            return f"{slug} is already live"
+        if campaign.status is CampaignStatus.CLOSED:
+            raise CliError(f"campaign {slug!r} is closed; it cannot be published again")
+        await uow.campaigns.set_status(campaign.id, CampaignStatus.LIVE)
+        await uow.commit()
+    return f"{slug} is live: invite candidates with  interview-bot invite {slug} --name NAME"
+
+
+async def campaign_or_error(uow: UnitOfWork, slug: str) -> Campaign:
+    campaign = await uow.campaigns.by_slug(slug)
+    if campaign is None:
+        raise CliError(f"no campaign {slug!r} (see: interview-bot campaign list)")
+    return campaign
 
 
 async def list_campaigns(settings: Settings) -> list[str]:
-    db = Database.from_url(settings.database_url)
-    try:
-        await db.migrate()
-        async with db.unit_of_work() as uow:
-            rows = await uow.campaigns.list_summaries()
-    finally:
-        await db.dispose()
+    async with database(settings) as db, db.unit_of_work(read_only=True) as uow:
+        rows = await uow.campaigns.list_summaries()
     if not rows:
         return ["no campaigns yet: interview-bot campaign create config/kits/<kit>.yaml"]
     return [summary_line(r) for r in rows]
@@ -70,37 +128,6 @@ def summary_line(r: CampaignSummary) -> str:
     return (f"{r.id} {r.slug} {r.status} invited={r.invited} opened={r.opened} "
             f"started={r.started} submitted={r.submitted} expired={r.expired} "
             f"withdrawn={r.withdrawn}")
-
-
-def read_names(path: Path) -> list[str]:
-    """A CSV with a `name` column (or, without a header, names in the first column)."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    if not rows:
-        return []
-    header = [c.strip().lower() for c in rows[0]]
-    if "name" in header:
-        column = header.index("name")
-        return [r[column].strip() for r in rows[1:] if len(r) > column and r[column].strip()]
-    return [r[0].strip() for r in rows if r and r[0].strip()]
-
-
-async def create_invites(
-    settings: Settings, slug: str, names: list[str], channel: str | None
-) -> list[str]:
-    db = Database.from_url(settings.database_url)
-    try:
-        await db.migrate()
-        async with db.unit_of_work() as uow:
-            campaign = await uow.campaigns.by_slug(slug)
-            if campaign is None:
-                raise SystemExit(f"no campaign {slug!r} (see: interview-bot campaign list)")
-            invited = await invite_into(uow, campaign, names)
-            await uow.commit()
-    finally:
-        await db.dispose()
-    links = await invite_links(settings, [s.invite_token for s in invited], channel)
-    return ["\t".join([name, *each]) for name, each in zip(names, links, strict=True)]
 
 
 def transcribe_files(settings: Settings, files: list[Path], as_json: bool) -> int:

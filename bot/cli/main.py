@@ -1,57 +1,110 @@
-"""`interview-bot`: the command line users and operators rely on (INTERFACE.md)."""
+"""`interview-bot`: the command line users and operators rely on (INTERFACE.md).
+
+Every mistake is answered in one or two plain lines with a non-zero exit code (`CliError`,
+`errors.explain`), never a traceback. Only `run` logs INFO by default; every other command
+logs warnings and errors unless `--verbose`, so what it prints is its answer.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
+from bot.cli.errors import EXIT_INVALID, CliError, explain
+from bot.cli.plain_help import PlainHelp
 from config.kit_loader import KitInvalid, load_kit
 from config.settings import Settings
 
-app = typer.Typer(help="Asynchronous job interviews inside messaging apps.", no_args_is_help=True)
-kit_app = typer.Typer(help="Interview kits (YAML).", no_args_is_help=True)
-campaign_app = typer.Typer(help="Campaigns: a kit offered to candidates.", no_args_is_help=True)
+T = TypeVar("T")
+
+
+def _typer(help_text: str) -> typer.Typer:
+    # Plain help (no "<bool>", "<list[str]>" type labels) and plain errors (see main()).
+    return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None,
+                       pretty_exceptions_enable=False)
+
+
+app = _typer("Asynchronous job interviews inside messaging apps.")
+kit_app = _typer("Interview kits (YAML).")
+campaign_app = _typer("Campaigns: a kit offered to candidates.")
 app.add_typer(kit_app, name="kit")
 app.add_typer(campaign_app, name="campaign")
 
-EXIT_INVALID = 2
+_options: dict[str, bool] = {"verbose": False}
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+Slug = Annotated[str, typer.Argument(metavar="SLUG", help="the campaign's short name",
+                                     show_default=False)]
 
 
-def _settings() -> Settings:
+@app.callback()
+def _global(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="log INFO lines to stderr")] = False,
+) -> None:
+    _options["verbose"] = verbose
+
+
+def _settings(*, service: bool = False, log_file: Path | None = None) -> Settings:
+    """Settings, and logging: INFO for the service (LOG_LEVEL), else warnings only."""
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    if service or _options["verbose"]:
+        level = settings.log_level.upper() if service else "INFO"
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+    elif log_file is not None:  # the shell: the terminal is the conversation
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        level, handler = "INFO", logging.FileHandler(log_file, encoding="utf-8")
+    else:
+        level, handler = "WARNING", logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     return settings
 
 
-@app.command()
+def _run(work: Coroutine[Any, Any, T], settings: Settings) -> T:
+    """Run a command's coroutine; failures a user can fix become plain lines."""
+    try:
+        return asyncio.run(work)
+    except CliError:
+        raise
+    except Exception as exc:
+        words = explain(exc, settings.database_url)
+        if words is None:
+            raise
+        raise CliError(words) from exc
+
+
+@app.command(cls=PlainHelp)
 def run() -> None:
     """Run the service: enabled platforms, web server, scheduler, transcription workers."""
     from bot.cli.serve import serve
 
-    asyncio.run(serve(_settings()))
+    settings = _settings(service=True)
+    _run(serve(settings), settings)
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def migrate() -> None:
     """Create or upgrade the database schema."""
     from bot.cli.commands import migrate_database
 
-    asyncio.run(migrate_database(_settings()))
+    settings = _settings()
+    _run(migrate_database(settings), settings)
+    typer.echo("database is up to date")
 
 
-@kit_app.command("validate")
-def kit_validate(files: Annotated[list[Path], typer.Argument(exists=False)]) -> None:
+@kit_app.command("validate", cls=PlainHelp)
+def kit_validate(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="kit files (YAML)",
+                                                show_default=False)],
+) -> None:
     """Exit 0 when every kit is valid; else print FILE:LINE:COL: message lines, exit 2."""
     problems = 0
     for path in files:
@@ -66,11 +119,14 @@ def kit_validate(files: Annotated[list[Path], typer.Argument(exists=False)]) -> 
     typer.echo(f"{len(files)} kit(s) valid")
 
 
-@campaign_app.command("create")
+@campaign_app.command("create", cls=PlainHelp)
 def campaign_create(
-    file: Path,
-    slug: Annotated[str | None, typer.Option(help="URL-safe name; from the file name")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="the kit (YAML)")],
+    slug: Annotated[str | None, typer.Option(metavar="SLUG",
+                                             help="short name; from the file name")] = None,
     draft: Annotated[bool, typer.Option("--draft", help="create as draft, not live")] = False,
+    new_version: Annotated[bool, typer.Option(
+        "--new-version", help="store the kit as a new version of an existing campaign")] = False,
 ) -> None:
     """Store the kit as a new campaign; prints `<id> <slug>`."""
     from bot.cli.commands import create_campaign
@@ -82,49 +138,97 @@ def campaign_create(
             typer.echo(str(problem), err=True)
         raise typer.Exit(EXIT_INVALID) from exc
     settings = _settings()
-    campaign = asyncio.run(create_campaign(settings, file, kit, slug, draft))
-    typer.echo(f"{campaign.id} {campaign.slug}")
+    created = _run(create_campaign(settings, file, kit, slug, draft, new_version), settings)
+    typer.echo(f"{created.campaign.id} {created.campaign.slug}")
+    if new_version:
+        typer.echo(f"kit version {created.version_no}; interviews already started keep "
+                   f"theirs", err=True)
+    _warn_if_not_transcribable(settings, kit.language)
+
+
+def _warn_if_not_transcribable(settings: Settings, language: str) -> None:
     from bot.cli.app import build_transcriber
 
     transcriber = build_transcriber(settings)
-    if not transcriber.is_language_supported(kit.language):
+    if not transcriber.is_language_supported(language):
         typer.echo(
             f"warning: the transcription model {transcriber.model_name} cannot transcribe "
-            f"{kit.language!r}; set WHISPER_MODEL to a multilingual model (e.g. small)",
+            f"{language!r}; set WHISPER_MODEL to a multilingual model (e.g. small)",
             err=True,
         )
 
 
-@campaign_app.command("list")
+@campaign_app.command("publish", cls=PlainHelp)
+def campaign_publish(slug: Slug) -> None:
+    """A draft campaign goes live: candidates can open its invites."""
+    from bot.cli.commands import publish_campaign
+
+    settings = _settings()
+    typer.echo(_run(publish_campaign(settings, slug), settings))
+
+
+@campaign_app.command("list", cls=PlainHelp)
 def campaign_list() -> None:
     """One line per campaign: id, slug, status, counts."""
     from bot.cli.commands import list_campaigns
 
-    for line in asyncio.run(list_campaigns(_settings())):
+    settings = _settings()
+    for line in _run(list_campaigns(settings), settings):
         typer.echo(line)
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def invite(
-    slug: str,
-    name: Annotated[list[str] | None, typer.Option("--name", help="candidate name")] = None,
-    csv: Annotated[Path | None, typer.Option("--csv", help="CSV with a name column")] = None,
-    channel: Annotated[str | None, typer.Option(help="telegram | whatsapp | slack")] = None,
+    slug: Slug,
+    name: Annotated[list[str] | None, typer.Option("--name", metavar="NAME",
+                                                   help="candidate name (repeat)")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", metavar="FILE",
+                                             help="CSV with a name column")] = None,
+    channel: Annotated[str | None, typer.Option(
+        metavar="CHANNEL", help="only this channel: telegram, whatsapp, slack or web")] = None,
 ) -> None:
     """One line per candidate: name, then one invite link per enabled channel."""
-    from bot.cli.commands import create_invites, read_names
+    from bot.cli.invite import check_channel, create_invites, read_names
 
+    check_channel(channel)
     names = list(name or []) + (read_names(csv) if csv else [])
     if not names:
-        typer.echo("give at least one --name or a --csv file", err=True)
-        raise typer.Exit(EXIT_INVALID)
-    for line in asyncio.run(create_invites(_settings(), slug, names, channel)):
+        raise CliError("give at least one --name NAME or a --csv FILE", EXIT_INVALID)
+    settings = _settings()
+
+    def warn(line: str) -> None:
+        typer.echo(line, err=True)
+
+    raise typer.Exit(_run(create_invites(settings, slug, names, channel, typer.echo, warn),
+                          settings))
+
+
+@app.command(cls=PlainHelp)
+def show(
+    interview: Annotated[str, typer.Argument(metavar="ID-OR-TOKEN",
+                                             help="an interview id or its invite token")],
+) -> None:
+    """What reviewers see of one interview: answers, transcripts, flags, scores, decision."""
+    from bot.cli.show import show_interview
+
+    settings = _settings()
+    typer.echo(_run(show_interview(settings, interview), settings))
+
+
+@app.command(cls=PlainHelp)
+def submissions(slug: Slug) -> None:
+    """One line per candidate who opened an invite of the campaign."""
+    from bot.cli.show import list_submissions
+
+    settings = _settings()
+    for line in _run(list_submissions(settings, slug), settings):
         typer.echo(line)
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def transcribe(
-    files: list[Path],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="audio or video files",
+                                                show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="segments and timings as JSON")] = False,
 ) -> None:
     """Transcribe media files with the configured model."""
@@ -133,13 +237,36 @@ def transcribe(
     raise typer.Exit(transcribe_files(_settings(), files, as_json))
 
 
-@app.command()
-def shell(slug: str, name: Annotated[str, typer.Option(help="candidate name")] = "You") -> None:
-    """A real interview in this terminal: type answers, give media answers as file paths."""
-    from bot.cli.shell import run_shell
+@app.command(cls=PlainHelp)
+def shell(
+    slug: Slug,
+    name: Annotated[str, typer.Option(metavar="NAME", help="the candidate's name")] = "You",
+    new: Annotated[bool, typer.Option("--new", help="withdraw your open interview and "
+                                                    "start over")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="show log lines here, not in the log file")
+                       ] = False,
+) -> None:
+    """A real interview in this terminal: type answers, send files as @path."""
+    from bot.cli.shell import ShellRefused, ShellSession, run_shell
 
-    raise typer.Exit(asyncio.run(run_shell(_settings(), slug, name)))
+    _options["verbose"] = _options["verbose"] or verbose
+    log_file = Path(Settings().media_dir).parent / "shell.log"
+    settings = _settings(log_file=log_file)
+    note = "" if _options["verbose"] else f"  (Log lines go to {log_file}.)\n"
+    try:
+        code = _run(run_shell(settings, ShellSession(slug, name, new), note), settings)
+    except ShellRefused as exc:
+        raise CliError(str(exc), EXIT_INVALID) from exc
+    except KeyboardInterrupt:
+        typer.echo("\nStopped. Your answers so far are saved; run the same command to carry on.")
+        code = 130
+    raise typer.Exit(code)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except CliError as exc:
+        typer.echo(exc.message, err=True)
+        sys.exit(exc.code)

@@ -79,12 +79,13 @@ class OutboxDispatcher:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while loop.time() < deadline:
+            # Cleared before counting: a delivery that ends while we count must wake us.
+            self._drained.clear()
             async with self.db.unit_of_work(read_only=True) as uow:
                 pending = await uow.outbox.count_pending()
             if pending == 0 and not self._in_flight:
                 return True
             self._wake.set()
-            self._drained.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._drained.wait(), deadline - loop.time())
         return False

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from apscheduler.jobstores.base import BaseJobStore
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
@@ -24,7 +26,9 @@ from bot.runtime.clock import Clock
 from bot.runtime.handler import Runtime
 from conversations.effects import Cancel, Schedule
 from conversations.events import ConversationRef, TimerFired, TimerKind
-from storage.db import Database
+from conversations.state import InterviewState
+from storage.db import Database, UnitOfWork
+from storage.records import TimerRecord
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,6 +55,39 @@ def sync_jobstore_url(database_url: str) -> str:
     return url.set(drivername=driver).render_as_string(hide_password=False)
 
 
+@dataclass(frozen=True, slots=True)
+class TimerScope:
+    """Which interviews' timers a process fires.
+
+    A timer's messages can only reach the candidate through a process that has their
+    channel. The service fires every timer except those of interviews still running on a
+    channel that lives in one terminal (`terminal_platforms`: the shell); that terminal
+    fires its own interview's timers while it runs (`interview_id`), from memory, so two
+    processes never share the job store. Once such an interview is over, its remaining
+    timers (the retention purge) say nothing to anyone and are the service's again.
+    """
+
+    interview_id: str | None = None
+    terminal_platforms: frozenset[str] = frozenset()
+
+    @property
+    def in_memory(self) -> bool:
+        return self.interview_id is not None
+
+    async def pending(self, uow: UnitOfWork) -> list[TimerRecord]:
+        if self.interview_id is not None:
+            return [t for t in await uow.timers.for_interview(self.interview_id)
+                    if t.fired_at is None]
+        return await uow.timers.pending(skip_live_on=self.terminal_platforms)
+
+    def owns(self, state: InterviewState) -> bool:
+        if self.interview_id is not None:
+            return state.interview_id == self.interview_id
+        live_elsewhere = state.candidate is not None and not state.is_final and (
+            state.candidate.platform in self.terminal_platforms)
+        return not live_elsewhere
+
+
 def job_id(interview_id: str, kind: str, key: str) -> str:
     return f"{interview_id}:{kind}:{key}"
 
@@ -69,22 +106,18 @@ class TimerService:
     database_url: str
     clock: Clock
     runtime: Runtime | None = None
+    scope: TimerScope = field(default_factory=TimerScope)
     scheduler: AsyncIOScheduler = field(init=False)
     _loop: asyncio.AbstractEventLoop = field(init=False)
     _thread: threading.Thread = field(init=False)
     main_loop: asyncio.AbstractEventLoop | None = None
 
     def __post_init__(self) -> None:
-        store = SQLAlchemyJobStore(
-            url=sync_jobstore_url(self.database_url), tablename="apscheduler_jobs",
-            engine_options=_engine_options(self.database_url),
-        )
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="scheduler", daemon=True
         )
         self.scheduler = AsyncIOScheduler(
-            jobstores={"default": store},
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             timezone="UTC",
             event_loop=self._loop,
@@ -100,8 +133,22 @@ class TimerService:
         self.main_loop = asyncio.get_running_loop()
         _ACTIVE["service"] = self
         self._thread.start()
-        await self._on_scheduler_thread(self.scheduler.start)
+
+        def start_scheduler() -> None:
+            # The store is chosen now, not when built: a shell learns its interview between.
+            self.scheduler.add_jobstore(self._job_store(), "default")
+            self.scheduler.start()
+
+        await self._on_scheduler_thread(start_scheduler)
         await self.reconcile()
+
+    def _job_store(self) -> BaseJobStore:
+        if self.scope.in_memory:
+            return MemoryJobStore()
+        return SQLAlchemyJobStore(
+            url=sync_jobstore_url(self.database_url), tablename="apscheduler_jobs",
+            engine_options=_engine_options(self.database_url),
+        )
 
     async def stop(self) -> None:
         if self._thread.is_alive():
@@ -114,7 +161,7 @@ class TimerService:
     async def reconcile(self) -> None:
         """Make the job store match the timers table; overdue timers fire now."""
         async with self.db.unit_of_work(read_only=True) as uow:
-            pending = await uow.timers.pending()
+            pending = await self.scope.pending(uow)
         wanted = {job_id(t.interview_id, t.kind, t.key) for t in pending}
 
         def sync_jobs() -> None:
@@ -164,6 +211,10 @@ class TimerService:
             state = await uow.interviews.get(interview_id)
         if state is None:
             log.warning("timer %s/%s for unknown interview %s", kind, key, interview_id)
+            return
+        if not self.scope.owns(state):  # a job left from before: its terminal fires it
+            log.info("timer %s/%s of interview %s left to its own channel", kind, key,
+                     interview_id)
             return
         conversation = state.candidate or ConversationRef.of_interview(interview_id)
         await self.runtime.handle(_timer_event(interview_id, kind, key, due, conversation,

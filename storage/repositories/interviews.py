@@ -68,6 +68,19 @@ class InterviewRepository(Repository):
             raw = await self._session.scalar(base)
         return None if raw is None else state_from_json(raw)
 
+    async def open_for_person(
+        self, campaign_id: str, platform: str, user_id: str
+    ) -> InterviewState | None:
+        """The person's most recent interview of the campaign that is not over yet."""
+        i = InterviewRow
+        raw = await self._session.scalar(
+            select(i.state_json)
+            .where(i.campaign_id == campaign_id, i.platform == platform,
+                   i.candidate_user_id == user_id, i.phase.not_in(_FINAL_VALUES))
+            .order_by(i.updated_at.desc(), i.created_at.desc()).limit(1)
+        )
+        return None if raw is None else state_from_json(raw)
+
     async def list_for_campaign(self, campaign_id: str) -> list[InterviewState]:
         rows = await self._session.scalars(
             select(InterviewRow.state_json)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, or_, select, update
 
-from storage.models import TimerRow
+from conversations.state import FINAL_PHASES
+from storage.models import InterviewRow, TimerRow
 from storage.records import TimerRecord
 from storage.repositories._base import Repository
 
@@ -38,11 +40,21 @@ class TimerRepository(Repository):
             .execution_options(synchronize_session=False)
         )
 
-    async def pending(self) -> list[TimerRecord]:
-        """Timers not fired yet, soonest first."""
+    async def pending(self, skip_live_on: Collection[str] = ()) -> list[TimerRecord]:
+        """Timers not fired yet, soonest first; without those of interviews still running
+        (not in a final phase) on one of the platforms `skip_live_on`."""
+        stmt = select(TimerRow).where(TimerRow.fired_at.is_(None))
+        if skip_live_on:
+            i = InterviewRow
+            # Spelled without NOT over NULLs: an unbound interview has no platform.
+            elsewhere_or_over = or_(
+                i.id.is_(None),
+                func.coalesce(i.platform, "").not_in(list(skip_live_on)),
+                i.phase.in_(sorted(p.value for p in FINAL_PHASES)),
+            )
+            stmt = stmt.outerjoin(i, i.id == TimerRow.interview_id).where(elsewhere_or_over)
         rows = await self._session.scalars(
-            select(TimerRow).where(TimerRow.fired_at.is_(None))
-            .order_by(TimerRow.due_at, TimerRow.interview_id, TimerRow.kind, TimerRow.key)
+            stmt.order_by(TimerRow.due_at, TimerRow.interview_id, TimerRow.kind, TimerRow.key)
         )
         return [_record(r) for r in rows]
 

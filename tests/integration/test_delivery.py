@@ -78,3 +78,42 @@ async def test_retry_after_then_failure_after_max_attempts(db: Database) -> None
     async with db.unit_of_work(read_only=True) as uow:
         assert await uow.outbox.count_failed() == 1
     assert metrics.delivery_failed.labels("-", "send")._value.get() == 1
+
+
+async def test_drain_sees_a_delivery_that_ends_while_it_counts(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delivery finishing during drain's own count must not be missed (the shell waits
+    on drain before every typed line; a missed one cost it the whole `within`)."""
+    from storage.repositories.outbox import OutboxRepository
+
+    sending, release = asyncio.Event(), asyncio.Event()
+
+    async def send(item: OutboxItem) -> str:
+        sending.set()
+        await release.wait()
+        return str(item.id)
+
+    dispatcher = OutboxDispatcher(db=db, handlers={OutboxKind.SEND: send}, clock=system_clock,
+                                  metrics=Metrics())
+    count_pending = OutboxRepository.count_pending
+
+    async def count_then_finish_delivery(repo: OutboxRepository) -> int:
+        pending = await count_pending(repo)  # still 1: the item is in flight
+        release.set()
+        await asyncio.wait({delivery})  # done, recorded, and drain's event set
+        return pending
+
+    await enqueue(db, [("chat", 1)])
+    await dispatcher.start()
+    try:
+        await sending.wait()
+        (delivery,) = dispatcher._in_flight.values()
+        monkeypatch.setattr(OutboxRepository, "count_pending", count_then_finish_delivery)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        assert await dispatcher.drain(within=10)
+        assert loop.time() - started < 5
+    finally:
+        monkeypatch.undo()
+        await dispatcher.stop()
