@@ -76,7 +76,7 @@ async def test_two_dispatchers_deliver_each_item_once_and_in_order(db: Database)
 
     def handler(name: str) -> Callable[[OutboxItem], Awaitable[str | None]]:
         async def send(item: OutboxItem) -> str:
-            await asyncio.sleep(0)  # let the other dispatcher interleave
+            await asyncio.sleep(0.005)  # a platform call takes time: the other one scans
             delivered.append((str(item.conversation_key), int(item.payload["n"]), name))
             return str(item.id)
         return send
@@ -100,6 +100,5 @@ async def test_two_dispatchers_deliver_each_item_once_and_in_order(db: Database)
         if twin is not None:
             await twin.dispose()
     for lane in ("a", "b", "c"):
+        # once each, in order (without claims, PostgreSQL delivered items twice here)
         assert [n for key, n, _ in delivered if key == lane] == list(range(30)), delivered
-    if shared:
-        assert {name for *_, name in delivered} == {"one", "two"}  # both took part

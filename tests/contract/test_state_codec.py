@@ -11,7 +11,7 @@ import pytest
 
 from conversations.effects import AnswerPart
 from conversations.events import ConversationRef
-from conversations.state import InterviewState, KeptAnswer, Phase
+from conversations.state import Accommodation, InterviewState, KeptAnswer, Phase
 from storage.state_codec import state_from_json, state_to_dict, state_to_json
 
 T = datetime(2025, 3, 1, 9, 0, 0, 123456, tzinfo=UTC)
@@ -46,6 +46,7 @@ def full_state() -> InterviewState:
         next_part_no=7,
         submitted_at=T + timedelta(hours=1),
         flags=frozenset({"late", "partial"}),
+        accommodation=Accommodation(extra_prep_s=30, extra_answer_s=60, extra_retakes=1),
     )
     return replace(state, **_fill_new_fields(state))
 
