@@ -31,6 +31,10 @@ def _settings() -> Settings:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # httpx logs every request URL (WhatsApp's short-lived media URLs among them) and pywa,
+    # at DEBUG, whole request bodies (candidates' answers): neither belongs in our log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("pywa").setLevel(logging.WARNING)
     return settings
 
 
