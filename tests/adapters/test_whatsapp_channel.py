@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from aiohttp import web
+from pywa_async.errors import WhatsAppError
 
 from adapters.errors import DeliveryFailed, MediaTooLarge, RecipientUnavailable
 from adapters.ratelimit import RateLimiter
@@ -120,6 +121,27 @@ async def test_refusals_map_to_retry_or_failure(
         assert raised.value.retry_after == retry_after
     await bot.channel.send(TO, RenderedMessage("Hello again"))
     assert [m.text for m in fake.sent] == ["Hello again"]
+
+
+@pytest.mark.parametrize(("interactive", "code"), [
+    ({"type": "button", "body": {"text": "Pick"}, "action": {"buttons": [
+        {"type": "reply", "reply": {"id": str(n), "title": f"Option {n}"}} for n in range(4)]}},
+     131009),
+    ({"type": "button", "body": {"text": "Pick"}, "action": {"buttons": [
+        {"type": "reply", "reply": {"id": "a", "title": "A title of 21 letters"}}]}}, 131009),
+    ({"type": "button", "body": {"text": ""}, "action": {"buttons": [
+        {"type": "reply", "reply": {"id": "a", "title": "Ok"}}]}}, 100),
+])
+async def test_the_fake_api_refuses_over_http_what_whatsapp_refuses(
+    fake: FakeWhatsApp, bot: Bot, interactive: dict[str, object], code: int
+) -> None:
+    with pytest.raises(WhatsAppError) as raised:
+        await bot.channel.wa.api.send_raw_request(
+            "POST", f"/{fake.phone_number_id}/messages",
+            json={"messaging_product": "whatsapp", "to": ANN, "type": "interactive",
+                  "interactive": interactive})
+    assert raised.value.code == code and raised.value.status_code == 400
+    assert fake.sent == [] and len(fake.refused) == 1
 
 
 async def test_a_wrong_token_is_a_failure_that_names_no_secret(fake: FakeWhatsApp) -> None:
