@@ -35,6 +35,7 @@ CAPABILITIES = Capabilities(
     video_notes=False,  # WhatsApp has no round video messages
     max_download_bytes=MAX_DOWNLOAD,
     max_text_with_buttons=MAX_INTERACTIVE_TEXT,
+    media_durations=False,  # webhooks carry no duration: measured after download
 )
 ELLIPSIS = "…"
 

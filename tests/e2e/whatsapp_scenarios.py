@@ -53,9 +53,10 @@ async def q1_by_voice_note(ada: FakeWhatsAppUser) -> None:
     await ada.press("I'm ready", timeout=LONG)
     await ada.expect_message("Your turn", timeout=LONG)  # after the 1 s preparation
     await ada.send_voice(MEDIA / "voice.ogg")
-    await ada.expect_message("part 1 received", timeout=LONG)  # downloaded and stored
+    # downloaded and stored, its length measured (WhatsApp sends none): voice.ogg is 11.7 s
+    await ada.expect_message("part 1 received (12 s so far", timeout=LONG)
     await ada.press("Done", timeout=LONG)
-    await ada.expect_message("Keep it, or try again?", timeout=LONG)
+    await ada.expect_message("(1 part(s), 12 s). Keep it, or try again?", timeout=LONG)
     await ada.press("Keep", timeout=LONG)
 
 
