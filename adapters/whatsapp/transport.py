@@ -48,12 +48,14 @@ class GraphRoute(httpx.AsyncBaseTransport):
         base = httpx.URL(api_url.rstrip("/"))
         self._base = base
         self._prefix = base.raw_path.rstrip(b"/")
+        self._versioned = VERSION.search(api_url) is not None  # else keep pywa's segment
         self._inner = inner or httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.host == GRAPH_HOST:
-            # drop pywa's version segment: the configured base carries its own
-            _, _, rest = request.url.raw_path.lstrip(b"/").partition(b"/")
+            # drop pywa's version segment when the configured base carries its own
+            path = request.url.raw_path.lstrip(b"/")
+            rest = path.partition(b"/")[2] if self._versioned else path
             request.url = request.url.copy_with(
                 scheme=self._base.scheme, host=self._base.host, port=self._base.port,
                 raw_path=self._prefix + b"/" + rest,

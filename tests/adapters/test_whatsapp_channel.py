@@ -80,6 +80,17 @@ def test_the_graph_version_comes_from_the_api_url() -> None:
     assert graph_version("https://proxy.example/graph") == "21.0"
 
 
+async def test_a_base_without_version_keeps_the_default_one(fake: FakeWhatsApp) -> None:
+    channel = WhatsAppChannel(token=fake.token, phone_number_id=fake.phone_number_id,
+                              api_url=fake.base_url, app_secret=fake.app_secret,
+                              limiter=RateLimiter(1000, 1000, 1000))
+    try:
+        await channel.send(TO, RenderedMessage("Hello"))
+    finally:
+        await channel.stop()
+    assert fake.calls == [("POST", f"/v21.0/{fake.phone_number_id}/messages", True)]
+
+
 async def test_a_text_goes_to_the_configured_api_with_the_bearer_token(
     fake: FakeWhatsApp, bot: Bot
 ) -> None:
