@@ -3,7 +3,8 @@ Cloud API on loopback. The webhook refuses a wrong verify token and a badly sign
 processes nothing of it); the candidate opens the wa.me invite (the token as their first
 message), consents, practises, answers by voice note, is refused an image with the reason,
 answers by text, and the interview is submitted; a webhook delivered twice is handled once;
-every message went out within WhatsApp's limits and its statuses came back signed.
+every message went out within WhatsApp's limits and its statuses came back signed; a `failed`
+status is logged with its error code (not the number) and counted.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import new_bot
-from tests.e2e.harness import BotProcess, create_campaign, run_cli
+from tests.e2e.harness import BotProcess, create_campaign, run_cli, wait_until
+from tests.e2e.scenarios import LONG
 from tests.e2e.whatsapp_scenarios import (
     ADA,
     VERIFY,
@@ -43,6 +45,7 @@ async def test_a_whatsapp_interview_from_invite_to_submission(
         await _refusals(fake_whatsapp, bot)
         last = await whole_interview(ada, token)
         await _redelivery_is_handled_once(fake_whatsapp, bot, ada, last)
+        await _a_failed_status_is_reported(fake_whatsapp, bot, ada)
         code, out, _ = await run_cli(env, "campaign", "list")
         assert code == 0 and "submitted=1 " in out, out
         assert fake_whatsapp.refused == []  # every message was within WhatsApp's limits
@@ -79,3 +82,21 @@ async def _redelivery_is_handled_once(
     assert await bot.metric("ib_events_duplicate_total") == duplicates + 1
     await ada.expect_no_message(within=1.0)
     assert len(ada.messages) == sent
+
+
+async def _a_failed_status_is_reported(
+    fake: FakeWhatsApp, bot: BotProcess, ada: FakeWhatsAppUser
+) -> None:
+    """Many refusals reach us only later, as a `failed` status: logged with its code, counted."""
+    fake.fail_next_status(131026, "Message undeliverable")
+    await ada.send_text("/status")
+    reply = await ada.expect_message(timeout=LONG)
+
+    async def reported() -> bool:
+        metrics = await bot.metrics()
+        return 'ib_delivery_statuses_total{platform="whatsapp",status="failed"} 1.0' in metrics
+
+    await wait_until(reported, timeout=LONG, what="the failed status counted")
+    assert f"message {reply.id} failed: 131026 Message undeliverable" in bot.logs()
+    assert ADA not in bot.logs().split(reply.id, 1)[1].split("\n", 1)[0]  # no number logged
+
