@@ -19,6 +19,11 @@ class Capabilities:
     max_button_label: int
     video_notes: bool
     max_download_bytes: int | None  # None: no platform limit
+    # The text limit of a message that shows buttons, when lower (WhatsApp: 1,024).
+    max_text_with_buttons: int | None = None
+    # Whether a media message says how long it is (WhatsApp's do not: the runtime measures
+    # the file once downloaded).
+    media_durations: bool = True
 
 
 @dataclass(frozen=True, slots=True)

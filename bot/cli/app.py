@@ -38,6 +38,7 @@ from bot.runtime.metrics import Metrics
 from bot.runtime.outbox_kinds import OutboxKind
 from bot.runtime.senders import MessageSender
 from bot.runtime.timers import TimerScope, TimerService
+from bot.transcription.probe import probe_media
 from bot.transcription.whisper import WhisperTranscriber
 from bot.transcription.worker import TranscriptionWorker
 from config.settings import Settings
@@ -125,7 +126,8 @@ class Service:
         """One handler per outbox kind (`bot/runtime/outbox_kinds.py`)."""
         sender = MessageSender(db=self.db, channels=self.channels)
         fetcher = MediaFetcher(db=self.db, store=self.store, channels=self.channels,
-                               emit=self.runtime.handle, clock=self.clock)
+                               emit=self.runtime.handle, clock=self.clock,
+                               probe_duration=lambda path: probe_media(path).duration_s)
         review = ReviewService(db=self.db, places=self.review_places, clock=self.clock,
                                wake_outbox=self.dispatcher.wake)
         secret = self.settings.decision_webhook_secret

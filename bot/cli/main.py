@@ -65,6 +65,10 @@ def _settings(*, service: bool = False, log_file: Path | None = None) -> Setting
     logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # httpx logs every request URL (WhatsApp's short-lived media URLs among them) and pywa,
+    # at DEBUG, whole request bodies (candidates' answers): neither belongs in our log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("pywa").setLevel(logging.WARNING)
     return settings
 
 

@@ -15,11 +15,19 @@ from adapters.slack.transport import SlackWeb, build_client
 from adapters.telegram.review_channel import TelegramReviewChannel
 from adapters.telegram.review_inbound import ReviewInbound
 from adapters.telegram.transport import TelegramChannel
+from adapters.whatsapp.inbound import DeliveryStatus
+from adapters.whatsapp.transport import WhatsAppChannel
+from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
 from config.settings import Settings
 from conversations.events import Platform
 
 log = logging.getLogger(__name__)
+# WhatsApp Cloud API: 80 messages/s per business number by default; per candidate a short
+# burst, then about one a second (the pair rate limit, error 131056, is not handled yet).
+WHATSAPP_GLOBAL_RATE = 80.0
+WHATSAPP_CHAT_RATE = 1.0
+WHATSAPP_CHAT_BURST = 5.0
 
 
 def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
@@ -82,10 +90,39 @@ def add_slack(service: Service, settings: Settings) -> None:
         log.info("slack: events, interactivity and commands at /slack/events")
 
 
+def add_whatsapp(service: Service, settings: Settings) -> WhatsAppChannel:
+    """WhatsApp candidates: the Cloud API channel and its webhook at `/whatsapp/webhook`
+    (GET verification, signed POSTs). Needs the app secret and verify token as well."""
+    token, secret, verify = (settings.whatsapp_token, settings.whatsapp_app_secret,
+                             settings.whatsapp_verify_token)
+    if token is None or settings.whatsapp_phone_number_id is None:
+        raise ValueError("add_whatsapp needs WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID")
+    if secret is None or verify is None:
+        raise ValueError("WhatsApp needs WHATSAPP_APP_SECRET (webhook signatures) and "
+                         "WHATSAPP_VERIFY_TOKEN (webhook verification) as well")
+    statuses = service.metrics.delivery_statuses
+
+    def count(status: DeliveryStatus) -> None:
+        statuses.labels(Platform.WHATSAPP, status.status or "unknown").inc()
+
+    channel = WhatsAppChannel(
+        token=token.get_secret_value(), phone_number_id=settings.whatsapp_phone_number_id,
+        api_url=settings.whatsapp_api_url, app_secret=secret.get_secret_value(),
+        limiter=RateLimiter(WHATSAPP_GLOBAL_RATE, WHATSAPP_CHAT_RATE, WHATSAPP_CHAT_BURST),
+        on_status=count,
+    )
+    service.add_channel(channel)
+    webhook = WhatsAppWebhook(channel, verify.get_secret_value())
+    service.routes["/whatsapp/webhook"] = webhook.handle
+    return channel
+
+
 async def build_service(settings: Settings) -> Service:
     service = await Service.create(settings)
     if settings.telegram_enabled:
         add_telegram(service, settings)
+    if settings.whatsapp_enabled:
+        add_whatsapp(service, settings)
     if settings.slack_enabled:
         add_slack(service, settings)
     return service

@@ -166,7 +166,8 @@ class EffectWriter:
         interview_id: str | None,
     ) -> None:
         caps = self.capabilities(to.platform)
-        parts = fit(rendered, caps.max_buttons, caps.max_text_length) if caps else [rendered]
+        parts = (fit(rendered, caps.max_buttons, caps.max_text_length,
+                     caps.max_text_with_buttons) if caps else [rendered])
         for part in parts:
             item_id = await uow.outbox.add(OutboxKind.SEND, rendered_to_payload(to, part),
                                            to.key, interview_id)

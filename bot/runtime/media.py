@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from adapters.base import Channel, EventSink
 from adapters.errors import DeliveryFailed, MediaTooLarge, MediaUnavailable
@@ -15,6 +18,7 @@ from storage.db import Database
 from storage.records import OutboxItem
 
 log = logging.getLogger(__name__)
+DurationProbe = Callable[[Path], float | None]  # a stored file's duration; blocking
 
 
 @dataclass
@@ -25,6 +29,8 @@ class MediaFetcher:
     emit: EventSink
     clock: Clock
     max_attempts: int = 5
+    # Measures media from channels whose messages carry no duration (`media_durations`).
+    probe_duration: DurationProbe | None = None
 
     async def fetch(self, item: OutboxItem) -> str | None:
         payload = item.payload
@@ -43,9 +49,10 @@ class MediaFetcher:
                 raise DeliveryFailed(f"download failed: {exc}") from exc
             await self._failed(item, "unavailable", str(exc))
             return None
+        duration = await self._duration(channel, Path(blob.path))
         async with self.db.unit_of_work() as uow:
             await uow.answers.mark_part_stored(
-                part_id, blob.content_hash, str(blob.path), blob.size_bytes, None,
+                part_id, blob.content_hash, str(blob.path), blob.size_bytes, duration,
                 payload.get("mime"),
             )
             await uow.commit()
@@ -58,9 +65,22 @@ class MediaFetcher:
                 content_hash=blob.content_hash,
                 path=str(blob.path),
                 size_bytes=blob.size_bytes,
+                duration_s=duration,
             )
         )
         return blob.content_hash
+
+    async def _duration(self, channel: Channel | None, path: Path) -> float | None:
+        """None where the platform said it (the engine keeps that) or it cannot be read (the
+        transcriber reports an undecodable file to the reviewers)."""
+        if self.probe_duration is None or channel is None or \
+                channel.capabilities.media_durations:
+            return None
+        try:
+            return await asyncio.to_thread(self.probe_duration, path)
+        except Exception as exc:  # a probe failure must not lose a received answer
+            log.info("media duration unknown for %s: %s", path.name, type(exc).__name__)
+            return None
 
     async def _failed(self, item: OutboxItem, reason: str, detail: str) -> None:
         payload = item.payload

@@ -33,6 +33,10 @@ class Metrics:
         self.delivery_failed = Counter(
             "ib_delivery_failed", "Outbox items given up on", ["platform", "kind"], registry=r
         )
+        self.delivery_statuses = Counter(
+            "ib_delivery_statuses", "Delivery statuses reported by a platform (WhatsApp: "
+            "sent, delivered, read, failed)", ["platform", "status"], registry=r,
+        )
         self.outbox_pending = Gauge("ib_outbox_pending", "Outbox items waiting", registry=r)
         self.timers_fired = Counter(
             "ib_timers_fired", "Timers fired", ["kind"], registry=r

@@ -53,6 +53,7 @@ class MessageSender:
         channel = self._channel(to.platform)
         caps = channel.capabilities
         # An edit replaces one message: a status line or a countdown, always short.
-        fitted = fit(rendered, caps.max_buttons, caps.max_text_length)[0]
+        fitted = fit(rendered, caps.max_buttons, caps.max_text_length,
+                     caps.max_text_with_buttons)[0]
         await channel.edit(to, message_id, fitted)
         return message_id

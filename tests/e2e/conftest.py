@@ -9,11 +9,18 @@ import pytest
 
 from tests.e2e.harness import BotProcess, base_env
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.whatsapp import FakeWhatsApp
 
 
 @pytest.fixture
 async def fake_telegram() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def fake_whatsapp() -> AsyncIterator[FakeWhatsApp]:
+    async with FakeWhatsApp() as fake:
         yield fake
 
 

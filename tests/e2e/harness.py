@@ -31,7 +31,8 @@ def free_port() -> int:
 
 
 def base_env(workdir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SLACK_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SLACK_",
+                                                                       "WHATSAPP_"))}
     env.update(
         DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
         MEDIA_DIR=str(workdir / "media"),

@@ -32,6 +32,18 @@ def test_a_long_text_goes_as_several_messages_buttons_on_the_last() -> None:
     assert parts[1].text.startswith("Second one.")
 
 
+def test_a_message_with_buttons_is_split_to_the_lower_limit_for_buttons() -> None:
+    text = "A sentence of the consent. " * 60  # ~1,600 characters
+    parts = fit(RenderedMessage(text, BUTTONS[:2]), max_buttons=3, max_text=4096,
+                max_text_with_buttons=1024)
+    assert len(parts) == 2 and len(parts[-1].text) <= 1024
+    assert parts[0].buttons == () and parts[-1].buttons == BUTTONS[:2]
+    assert " ".join(p.text for p in parts).split() == text.split()
+    [plain] = fit(RenderedMessage(text), max_buttons=3, max_text=4096,
+                  max_text_with_buttons=1024)
+    assert plain.text == text  # without buttons the plain limit applies
+
+
 @given(st.text(min_size=0, max_size=3000), st.integers(min_value=20, max_value=500))
 def test_splitting_never_loses_or_exceeds(text: str, limit: int) -> None:
     chunks = split_text(text, limit)
