@@ -38,6 +38,7 @@ from storage.repositories import (
     AnswerRepository,
     AuditRepository,
     CampaignRepository,
+    DeadLetterRepository,
     InterviewRepository,
     OutboxRepository,
     ProcessedEventRepository,
@@ -68,6 +69,7 @@ class UnitOfWork:
         self.timers = TimerRepository(session, clock)
         self.audit = AuditRepository(session, clock)
         self.reviews = ReviewRepository(session, clock)
+        self.dead_letters = DeadLetterRepository(session, clock)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -21,7 +21,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, modals
+from adapters.slack import blocks, modals, requests
 from conversations.scoring import ScoreKey
 
 log = logging.getLogger(__name__)
@@ -184,15 +184,24 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
 
     @app.error
     async def on_error(error: Exception, body: JsonDict) -> None:
-        log.error("slack request failed: %r (type=%s)", error, body.get("type"), exc_info=error)
+        kind = body.get("type") if isinstance(body.get("type"), str) else "?"
+        log.error("slack request failed: %r (type=%.40s)", error, kind, exc_info=error)
 
     return app
 
 
-def aiohttp_handler(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """The `/slack/events` route on the service's aiohttp server."""
+def aiohttp_handler(
+    app: AsyncApp, signing_secret: str
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The `/slack/events` route on the service's aiohttp server; malformed requests are
+    answered here (4xx, one log line, no body) and never reach Bolt."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
+        refusal = requests.check(raw, request.headers, signing_secret)
+        if refusal is not None:
+            log.warning("slack: request refused (%s): %s", refusal.status, refusal.reason)
+            return web.Response(status=refusal.status, text=refusal.reason)
         response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 

@@ -18,9 +18,11 @@ from bot.cli.web import Handler, build_app, start_site
 from bot.recruiting.chat import RecruiterChat
 from bot.recruiting.desk import RecruiterDesk
 from bot.runtime.clock import Clock, system_clock
+from bot.runtime.dead_letters import DeadLetters
 from bot.runtime.delivery import OutboxDispatcher
 from bot.runtime.effects import AfterCommit, EffectWriter
 from bot.runtime.handler import Runtime
+from bot.runtime.health import health_report
 from bot.runtime.media import MediaFetcher
 from bot.runtime.metrics import Metrics
 from bot.runtime.senders import MessageSender
@@ -65,6 +67,7 @@ class Service:
     catalogs: Catalogs
     recruiter_desk: RecruiterDesk
     recruiter_chat: RecruiterChat
+    dead_letters: DeadLetters
     routes: dict[str, Handler] = field(default_factory=dict)
     background: list[Any] = field(default_factory=list)  # started/stopped with the service
     transcription: TranscriptionWorker | None = None
@@ -100,7 +103,8 @@ class Service:
         service = cls(settings=settings, db=db, store=store, metrics=metrics, clock=clock,
                       runtime=runtime, dispatcher=dispatcher, timers=timers,
                       channels=channels, catalogs=catalogs, recruiter_desk=recruiter_desk,
-                      recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake))
+                      recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake),
+                      dead_letters=DeadLetters(db, settings.dead_letter_after_failures))
         holder["service"] = service
         worker = TranscriptionWorker(
             db=db, transcriber=build_transcriber(settings), emit=runtime.handle, clock=clock,
@@ -147,7 +151,7 @@ class Service:
             log.info("web server on http://%s:%s (/healthz, /metrics)",
                      self.settings.http_host, self.settings.http_port)
         for channel in self.channels.values():
-            await channel.start(self.handle)
+            await channel.start(self.dead_letters.guard(self.handle))
 
     async def stop(self) -> None:
         for channel in self.channels.values():
@@ -171,6 +175,7 @@ class Service:
             "scheduler": self.timers.scheduler.running,
             "timers_pending": timers,
             "outbox_pending": outbox,
+            **await health_report(self.channels, self.dead_letters),
         }
 
 

@@ -141,5 +141,21 @@ def shell(slug: str, name: Annotated[str, typer.Option(help="candidate name")] =
     raise typer.Exit(asyncio.run(run_shell(_settings(), slug, name)))
 
 
+@app.command("dead-letters")
+def dead_letters(
+    limit: Annotated[int, typer.Option(help="how many, newest first")] = 100,
+    payload: Annotated[bool, typer.Option("--payload", help="also print what was received")]
+    = False,
+) -> None:
+    """Inbound updates set aside (malformed, or failing every time), with their reasons."""
+    from bot.cli.dead_letter_listing import list_dead_letters
+
+    lines = asyncio.run(list_dead_letters(_settings(), limit, payload))
+    for line in lines:
+        typer.echo(line)
+    if not lines:
+        typer.echo("no dead letters")
+
+
 def main() -> None:
     app()

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 
+from adapters.base import RejectionSink
 from adapters.ratelimit import RateLimiter
 from adapters.telegram.transport import TelegramChannel
 from bot.cli.app import Service
@@ -25,7 +26,9 @@ Try a kit right now in this terminal:  interview-bot shell <campaign-slug>
 (create a campaign first: interview-bot campaign create config/kits/support-screen.yaml)"""
 
 
-def telegram_channel(settings: Settings) -> TelegramChannel:
+def telegram_channel(
+    settings: Settings, on_rejected: RejectionSink | None = None
+) -> TelegramChannel:
     assert settings.telegram_bot_token is not None
     secret = settings.telegram_webhook_secret
     webhook_url = None
@@ -38,6 +41,7 @@ def telegram_channel(settings: Settings) -> TelegramChannel:
         webhook_url=webhook_url,
         webhook_secret=secret.get_secret_value() if secret else None,
         recruiter_chats=telegram_recruiters(settings.recruiter_ids),
+        on_rejected=on_rejected,
     )
 
 
@@ -50,7 +54,7 @@ def telegram_recruiters(recruiter_ids: frozenset[str]) -> tuple[int, ...]:
 async def build_service(settings: Settings) -> Service:
     service = await Service.create(settings)
     if settings.telegram_enabled:
-        channel = telegram_channel(settings)
+        channel = telegram_channel(settings, service.dead_letters.reject)
         service.add_channel(channel)
         service.routes["/telegram/webhook"] = channel.webhook
     if settings.slack_enabled:

@@ -77,7 +77,8 @@ def attach_slack(service: Service, settings: Settings) -> None:
     )
     signing = settings.slack_signing_secret
     desk = Desk(scoring, decisions, service.recruiter_desk)
-    app = build_app(client, signing.get_secret_value() if signing else "", desk)
+    signing_secret = signing.get_secret_value() if signing else ""
+    app = build_app(client, signing_secret, desk)
     service.dispatcher.handlers.update({
         "review": review.post,
         "review_upload": review.upload,
@@ -91,5 +92,5 @@ def attach_slack(service: Service, settings: Settings) -> None:
         service.background.append(SocketMode(app, settings.slack_app_token.get_secret_value()))
         log.info("slack: socket mode (SLACK_APP_TOKEN set)")
     else:
-        service.routes["/slack/events"] = aiohttp_handler(app)
+        service.routes["/slack/events"] = aiohttp_handler(app, signing_secret)
         log.info("slack: events, interactivity and commands at /slack/events")
