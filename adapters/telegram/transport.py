@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
+import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -161,7 +162,15 @@ class TelegramChannel:
             ):
                 yield chunk
         except Exception as exc:  # aiohttp errors surface raw from stream_content
-            raise MediaUnavailable(f"download of {file_ref} failed: {exc!r}") from exc
+            raise MediaUnavailable(
+                f"download of {file_ref} failed: {_without_url(exc)}") from None
+
+
+def _without_url(exc: BaseException) -> str:
+    """What went wrong, never the exception's text: aiohttp's errors quote the file URL,
+    and a Bot API file URL contains the bot token."""
+    status = exc.status if isinstance(exc, aiohttp.ClientResponseError) else None
+    return type(exc).__name__ + (f" (HTTP {status})" if status is not None else "")
 
 
 async def _call(make: Callable[[], Awaitable[T]]) -> T:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from bot.runtime.redaction import Redactor, configured_secrets, install_log_redaction
 from config.kit_loader import KitInvalid, load_kit
 from config.settings import Settings
 
@@ -29,6 +30,7 @@ def _settings() -> Settings:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    install_log_redaction(Redactor(configured_secrets(settings)))
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     return settings

@@ -17,10 +17,15 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+
+from config.settings import Settings
+
 MASK = "[redacted]"
 MIN_SECRET_LENGTH = 6  # shorter "secrets" would mask ordinary words
 _PATTERNS = (
-    re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}"),  # Telegram bot token: <bot id>:<secret>
+    re.compile(r"(?<![0-9])\d{5,}:[A-Za-z0-9_-]{20,}"),  # Telegram token: <bot id>:<secret>
     re.compile(r"\bx(?:ox[a-z]|app)-[A-Za-z0-9-]{8,}"),  # Slack bot/user/app tokens
     re.compile(r"(?<=://)[^/\s:@]*:[^/\s@]*(?=@)"),  # user:password@ in a URL
     re.compile(r"(?<=[?&])(?:[^=&\s#'\"]*(?:token|secret|key|sig|password)[^=&\s#'\"]*)="
@@ -85,3 +90,14 @@ def install_log_redaction(redactor: Redactor) -> None:
     for handler in logging.getLogger().handlers:
         handler.filters = [f for f in handler.filters if not isinstance(f, RedactingFilter)]
         handler.addFilter(RedactingFilter(redactor))
+
+
+def configured_secrets(settings: Settings) -> list[str]:
+    """Every secret the settings hold: SecretStr fields and the database password."""
+    values = [
+        value.get_secret_value()
+        for name in type(settings).model_fields
+        if isinstance(value := getattr(settings, name), SecretStr)
+    ]
+    password = make_url(settings.database_url).password
+    return [*values, *([str(password)] if password else [])]
