@@ -92,7 +92,7 @@ def _click(body: JsonDict) -> Click:
     action = body["actions"][0]
     container = body.get("container") or {}
     return Click(
-        user=str(body["user"]["id"]),
+        user=_user(body),
         interview_id=str(action.get("value") or ""),
         channel=str(container.get("channel_id") or (body.get("channel") or {}).get("id", "")),
         message_ts=str(container.get("message_ts") or ""),
@@ -101,13 +101,39 @@ def _click(body: JsonDict) -> Click:
     )
 
 
+def _user(body: JsonDict) -> str:
+    return str((body.get("user") or {}).get("id") or "")
+
+
 def _metadata(body: JsonDict) -> dict[str, str]:
-    raw = body["view"].get("private_metadata") or "{}"
+    raw = (body.get("view") or {}).get("private_metadata") or "{}"
     try:
         data = json.loads(raw)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _form_values(body: JsonDict) -> dict[str, Any] | None:
+    """`view.state.values` when it has the shape Slack sends (block -> action -> object)."""
+    values = ((body.get("view") or {}).get("state") or {}).get("values")
+    if not isinstance(values, dict) or not all(
+        isinstance(actions, dict) and all(isinstance(a, dict) for a in actions.values())
+        for actions in values.values()
+    ):
+        return None
+    return values
+
+
+UNREADABLE_FORM = "This form could not be read; please open it again."
+
+
+def _parsed_scores(body: JsonDict) -> tuple[dict[ScoreKey, int], str] | None:
+    values = _form_values(body)
+    try:
+        return modals.parse_scores(values) if values is not None else None
+    except (ValueError, TypeError, AttributeError):  # a forged or corrupted submission
+        return None
 
 
 class WithholdRequestBodies(logging.Filter):
@@ -144,10 +170,14 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
 
     @app.view(modals.SCORE_VIEW)
     async def score_submit(ack: Ack, body: JsonDict) -> None:
-        meta = _metadata(body)
-        scores, comment = modals.parse_scores(body["view"]["state"]["values"])
+        meta, parsed = _metadata(body), _parsed_scores(body)
+        if parsed is None:
+            log.warning("slack: unreadable scoring form refused")
+            await ack(response_action="errors", errors={modals.COMMENT_BLOCK: UNREADABLE_FORM})
+            return
+        scores, comment = parsed
         error = await desk.save_scores(ScoresSubmitted(
-            user=str(body["user"]["id"]), interview_id=meta.get("interview_id", ""),
+            user=_user(body), interview_id=meta.get("interview_id", ""),
             scores=scores, comment=comment, channel=meta.get("channel", ""),
         ))
         if error:
@@ -157,11 +187,15 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
 
     @app.view(modals.DECISION_VIEW)
     async def decision_submit(ack: Ack, body: JsonDict) -> None:
-        meta = _metadata(body)
+        meta, values = _metadata(body), _form_values(body)
+        if values is None:
+            log.warning("slack: unreadable decision form refused")
+            await ack(response_action="errors", errors={modals.REASON_BLOCK: UNREADABLE_FORM})
+            return
         error = await desk.decide(DecisionSubmitted(
-            user=str(body["user"]["id"]), interview_id=meta.get("interview_id", ""),
+            user=_user(body), interview_id=meta.get("interview_id", ""),
             decision=meta.get("decision", ""),
-            reason=modals.parse_reason(body["view"]["state"]["values"]),
+            reason=modals.parse_reason(values),
             channel=meta.get("channel", ""),
         ))
         if error:

@@ -13,7 +13,7 @@ import json
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -23,6 +23,19 @@ SIGNATURE_HEADER = "X-Slack-Signature"
 OBJECT_FIELDS = ("event", "user", "view", "team", "container", "channel", "message",
                  "enterprise", "state")
 LIST_OF_OBJECT_FIELDS = ("actions", "authorizations")
+TOP_LEVEL_STRINGS = ("type", "token", "team_id", "api_app_id", "enterprise_id", "command",
+                     "text", "user_id", "channel_id", "trigger_id", "response_url",
+                     "callback_id", "event_id", "challenge")
+NESTED_STRINGS = {
+    "event": ("type", "subtype", "channel", "ts", "thread_ts", "bot_id", "team"),
+    "view": ("type", "callback_id", "id", "private_metadata", "hash", "team_id"),
+    "user": ("id", "team_id", "username"),
+    "team": ("id",),
+    "channel": ("id",),
+    "enterprise": ("id",),
+    "container": ("type", "channel_id", "message_ts"),
+}
+ACTION_STRINGS = ("action_id", "block_id", "type", "value")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +64,16 @@ def check(raw: bytes, headers: Any, signing_secret: str) -> Refusal | None:
 
 
 def _decode(text: str, content_type: str) -> Any:
-    if content_type.startswith("application/json"):
+    """The body as Bolt will read it (mirrors slack_bolt.request.internals.parse_body)."""
+    if not text:
+        return {}
+    if content_type.split(";")[0].strip() == "application/json" or text.startswith("{"):
         return _json(text, "body")
-    form = parse_qs(text, keep_blank_values=True)
-    if "payload" in form:
-        return _json(form["payload"][0], "payload")
-    return {k: v[0] for k, v in form.items()}
+    form = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" in text:
+        payload = form.get("payload")
+        return _json(payload, "payload") if payload is not None else {}
+    return form
 
 
 def _json(text: str, what: str) -> Any:
@@ -71,15 +88,33 @@ def _json(text: str, what: str) -> Any:
 def _shape(body: Any) -> Refusal | None:
     if not isinstance(body, dict):
         return Refusal(400, "body is not a JSON object")
-    for name in OBJECT_FIELDS:
-        if body.get(name) is not None and not isinstance(body[name], dict):
+    for name in OBJECT_FIELDS:  # present means an object: Bolt calls .get() on it
+        if name in body and not isinstance(body[name], dict):
             return Refusal(400, f"{name} is not an object")
     for name in LIST_OF_OBJECT_FIELDS:
-        value = body.get(name)
-        if value is not None and not (
-            isinstance(value, list) and all(isinstance(v, dict) for v in value)
-        ):
+        value = body.get(name, [])
+        if not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
             return Refusal(400, f"{name} is not a list of objects")
-    if not isinstance(body.get("type", ""), str):
-        return Refusal(400, "type is not a string")
+    view = body.get("view")
+    if view is not None and not isinstance(view.get("type"), str):
+        return Refusal(400, "view.type is missing")  # Bolt reads it unguarded
+    event = body.get("event") or {}
+    for name in ("message", "previous_message", "item"):
+        if name in event and not isinstance(event[name], dict):
+            return Refusal(400, f"event.{name} is not an object")
+    return _strings(body)
+
+
+def _strings(body: dict[str, Any]) -> Refusal | None:
+    """Fields Bolt matches or extracts as text must be text (or absent / null)."""
+    places: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
+        ("", body, TOP_LEVEL_STRINGS)]
+    places += [(f"{name}.", body[name], fields) for name, fields in NESTED_STRINGS.items()
+               if isinstance(body.get(name), dict)]
+    actions = enumerate(body.get("actions", []))
+    places += [(f"actions[{i}].", action, ACTION_STRINGS) for i, action in actions]
+    for prefix, obj, fields in places:
+        for field in fields:
+            if obj.get(field) is not None and not isinstance(obj[field], str):
+                return Refusal(400, f"{prefix}{field} is not a string")
     return None

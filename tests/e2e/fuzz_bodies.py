@@ -65,23 +65,31 @@ TELEGRAM_BODY = st.one_of(
     TG_UPDATE.map(_json), TG_UPDATE.map(_json), JSON_VALUE.map(_json), st.binary(max_size=200),
 )
 
-SLACK_USER = st.fixed_dictionaries({"id": _maybe(TEXT)}, optional={"username": TEXT})
+def _mostly(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Slack requests are signed: mostly well-typed, so that listeners are reached."""
+    return st.one_of(*([strategy] * 7), JSON_VALUE)
+
+
+SLACK_USER = st.fixed_dictionaries({"id": _mostly(TEXT)}, optional={"username": TEXT})
 SLACK_ACTION = st.fixed_dictionaries(
-    {"action_id": _maybe(st.sampled_from(["score_open", "decide_advance", "decide_reject",
-                                          "decide_hold"]) | TEXT)},
-    optional={"value": _maybe(TEXT), "block_id": TEXT, "type": TEXT},
+    {"action_id": _mostly(st.sampled_from(["score_open", "decide_advance", "decide_reject",
+                                           "decide_hold"]) | TEXT)},
+    optional={"value": _mostly(TEXT), "block_id": TEXT, "type": TEXT},
 )
 SLACK_VIEW = st.fixed_dictionaries(
-    {"callback_id": _maybe(st.sampled_from(["score_submit", "decision_submit"]) | TEXT)},
-    optional={"private_metadata": _maybe(TEXT | JSON_VALUE.map(json.dumps)),
-              "state": _maybe(st.fixed_dictionaries({"values": JSON_VALUE})), "id": TEXT},
+    {"callback_id": _mostly(st.sampled_from(["score", "decision"]) | TEXT)},
+    optional={"private_metadata": _mostly(TEXT | JSON_VALUE.map(json.dumps)),
+              "state": _mostly(st.fixed_dictionaries({"values": JSON_VALUE})), "id": TEXT},
 )
 SLACK_INTERACTION = st.fixed_dictionaries(
-    {"type": _maybe(st.sampled_from(["block_actions", "view_submission", "view_closed",
-                                     "shortcut"]))},
-    optional={"user": _maybe(SLACK_USER), "actions": _maybe(st.lists(SLACK_ACTION, max_size=2)),
-              "view": _maybe(SLACK_VIEW), "trigger_id": TEXT, "team": JSON_VALUE,
-              "container": JSON_VALUE, "channel": JSON_VALUE},
+    {"type": _mostly(st.sampled_from(["block_actions", "view_submission", "view_closed",
+                                      "shortcut"])),
+     "user": _mostly(SLACK_USER), "team": _mostly(st.fixed_dictionaries({"id": TEXT}))},
+    optional={"actions": _mostly(st.lists(SLACK_ACTION, min_size=1, max_size=2)),
+              "view": _mostly(SLACK_VIEW), "trigger_id": TEXT,
+              "container": _mostly(st.fixed_dictionaries(
+                  {}, optional={"channel_id": _mostly(TEXT), "message_ts": _mostly(TEXT)})),
+              "channel": _mostly(st.fixed_dictionaries({"id": _mostly(TEXT)}))},
 )
 SLACK_EVENT = st.fixed_dictionaries(
     {"type": _maybe(st.sampled_from(["event_callback", "url_verification", "app_rate_limited"]))},
@@ -93,10 +101,31 @@ SLACK_EVENT = st.fixed_dictionaries(
 FORM_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
 
 
+# Well-formed clicks and modal submissions with arbitrary values: these reach the listeners.
+SLACK_CLICK = st.fixed_dictionaries({
+    "type": st.just("block_actions"), "user": st.fixed_dictionaries({"id": TEXT}),
+    "team": st.fixed_dictionaries({"id": TEXT}), "trigger_id": TEXT,
+    "actions": st.lists(st.fixed_dictionaries({
+        "action_id": st.sampled_from(["score_open", "decide_advance", "decide_reject",
+                                      "decide_hold"]), "value": TEXT}), min_size=1, max_size=1),
+    "container": st.fixed_dictionaries({"channel_id": TEXT, "message_ts": TEXT}),
+})
+SLACK_SUBMISSION = st.fixed_dictionaries({
+    "type": st.just("view_submission"), "user": st.fixed_dictionaries({"id": TEXT}),
+    "team": st.fixed_dictionaries({"id": TEXT}),
+    "view": st.fixed_dictionaries({
+        "callback_id": st.sampled_from(["score", "decision"]),
+        "private_metadata": TEXT | JSON_VALUE.map(json.dumps),
+        "state": st.fixed_dictionaries({"values": JSON_VALUE})}),
+})
+
+
 def slack_interactivity_body(response_url: str) -> st.SearchStrategy[bytes]:
-    interaction = SLACK_INTERACTION.map(lambda d: {**d, "response_url": response_url})
+    interaction = st.one_of(SLACK_INTERACTION, SLACK_CLICK, SLACK_SUBMISSION).map(
+        lambda d: {**d, "response_url": response_url})
+    signed_form = interaction.map(lambda d: urlencode({"payload": json.dumps(d)}).encode())
     return st.one_of(
-        interaction.map(lambda d: urlencode({"payload": json.dumps(d)}).encode()),
+        signed_form, signed_form, signed_form,
         JSON_VALUE.map(lambda v: urlencode({"payload": json.dumps(v)}).encode()),
         FORM_TEXT.map(lambda t: urlencode({"payload": t}).encode()),
         st.binary(max_size=200),
