@@ -22,6 +22,7 @@ SIGNATURE_HEADER = "X-Slack-Signature"
 # Fields Bolt and our listeners read as objects / lists of objects when present.
 OBJECT_FIELDS = ("event", "user", "view", "team", "container", "channel", "message",
                  "enterprise", "state")
+NEVER_NULL = ("event", "view")  # Bolt indexes these whenever the key is present
 LIST_OF_OBJECT_FIELDS = ("actions", "authorizations")
 TOP_LEVEL_STRINGS = ("type", "token", "team_id", "api_app_id", "enterprise_id", "command",
                      "text", "user_id", "channel_id", "trigger_id", "response_url",
@@ -88,8 +89,9 @@ def _json(text: str, what: str) -> Any:
 def _shape(body: Any) -> Refusal | None:
     if not isinstance(body, dict):
         return Refusal(400, "body is not a JSON object")
-    for name in OBJECT_FIELDS:  # present means an object: Bolt calls .get() on it
-        if name in body and not isinstance(body[name], dict):
+    for name in OBJECT_FIELDS:  # Bolt calls .get() on these; null only where Slack sends it
+        value = body.get(name, {})
+        if not isinstance(value, dict) and not (value is None and name not in NEVER_NULL):
             return Refusal(400, f"{name} is not an object")
     for name in LIST_OF_OBJECT_FIELDS:
         value = body.get(name, [])
