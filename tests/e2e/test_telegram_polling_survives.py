@@ -56,3 +56,31 @@ async def test_a_409_conflict_degrades_health_and_polling_resumes(
     assert logs.count(REASON) == 1, logs  # once per kind of trouble, not once per attempt
     assert "polling works again" in logs
     assert "Traceback" not in logs
+
+
+async def test_a_malformed_update_in_a_polled_batch_is_rejected_alone(
+    fake_telegram: FakeTelegram, telegram_env: dict[str, str], tmp_path: Path,
+    bot_process: list[BotProcess],
+) -> None:
+    """aiogram validates a whole getUpdates batch at once: one bad update used to fail the
+    batch, and the polling task with it."""
+    slug = await create_campaign(telegram_env)
+    first = await create_invite(telegram_env, slug, "Ada")
+    second = await create_invite(telegram_env, slug, "Alan")
+    ada, alan = fake_telegram.user(1001, "Ada"), fake_telegram.user(1002, "Alan")
+    await ada.send_command(f"/start {first}")
+    fake_telegram.inject_raw_update({"message": {
+        "message_id": 1, "date": 1_700_000_000, "text": "SECRET-ANSWER",
+        "chat": {"id": "not-a-number", "type": "private"}}})
+    await alan.send_command(f"/start {second}")
+    bot = new_bot(telegram_env, tmp_path, bot_process)
+    await bot.start()
+    await ada.expect_message("Thanks for trying", timeout=30)
+    await alan.expect_message("Thanks for trying", timeout=30)
+
+    async def recorded() -> bool:
+        return (await bot.health())["dead_letters"] == {"rejected": 1, "failed": 0}
+
+    await wait_until(recorded, 30, "the malformed update recorded as rejected")
+    assert "SECRET-ANSWER" not in bot.logs()
+    assert "message.chat.id: int_parsing" in bot.logs()
