@@ -54,8 +54,11 @@ def check(raw: bytes, headers: Any, signing_secret: str) -> Refusal | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return Refusal(400, "body is not UTF-8")
+    signature = str(headers.get(SIGNATURE_HEADER, ""))
+    if not signature.isascii():  # hmac.compare_digest refuses non-ASCII text
+        return Refusal(401, "bad signature")
     verifier = SignatureVerifier(signing_secret)
-    if not verifier.is_valid(text, timestamp, str(headers.get(SIGNATURE_HEADER, ""))):
+    if not verifier.is_valid(text, timestamp, signature):
         stale = abs(time.time() - int(timestamp)) > 60 * 5
         return Refusal(401, "stale request timestamp" if stale else "bad signature")
     body = _decode(text, str(headers.get("Content-Type", "")))

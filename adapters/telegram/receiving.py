@@ -61,7 +61,10 @@ class UpdateReceiver:
         self, request: web.Request, secret: str | None
     ) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        # Bytes: a header may carry any octets (aiohttp keeps them as surrogate escapes).
+        if not secret or not hmac.compare_digest(
+            given.encode("utf-8", "surrogateescape"), secret.encode()
+        ):
             log.warning("telegram: webhook request with a wrong secret refused")
             return web.Response(status=403, text="forbidden")
         body = await request.read()

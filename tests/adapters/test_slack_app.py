@@ -214,10 +214,12 @@ async def test_malformed_requests_get_a_4xx_and_one_line_without_the_body(
         (now, b"payload=SECRETBODY", form, 400),
         (now, b"payload=%7B%22actions%22%3A%20%5B1%5D%7D", form, 400),
     ]
+    cases.append((now, b"{}", "application/json", 401))  # a non-ASCII signature below
     async with aiohttp.ClientSession() as session:
         for ts, body, content_type, expected in cases:
+            signature = sign(secret, ts, body) if body != b"{}" else "v0=\u00e9t\u00e9"
             headers = {"X-Slack-Request-Timestamp": ts, "Content-Type": content_type,
-                       "X-Slack-Signature": sign(secret, ts, body)}
+                       "X-Slack-Signature": signature}
             async with session.post(driver.url, data=body, headers=headers) as r:
                 assert (r.status, body) == (expected, body)
     assert desk.clicks == [] and desk.commands == []

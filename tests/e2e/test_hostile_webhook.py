@@ -65,6 +65,9 @@ async def test_malformed_bodies_are_rejected_cleanly_and_recorded(
                          "Content-Type": "application/json"},
             ) as resp:
                 statuses[name] = resp.status
+        async with session.post(f"{bot.url}/telegram/webhook", data=b"{}", headers={
+                "X-Telegram-Bot-Api-Secret-Token": "s\u00e9cret"}) as resp:
+            assert resp.status == 403  # a non-ASCII secret is wrong, not a crash
     # Telegram redelivers on anything but 2xx: the update is answered 200 and set aside.
     assert statuses == {name: 200 for name, _ in MALFORMED}
     logs = bot.logs()
