@@ -22,6 +22,8 @@ SIGNATURE_HEADER = "X-Slack-Signature"
 # Fields Bolt and our listeners read as objects / lists of objects when present.
 OBJECT_FIELDS = ("event", "user", "view", "team", "container", "channel", "message",
                  "enterprise", "state")
+INTERACTIONS = ("block_actions", "view_submission", "view_closed", "shortcut",
+                "message_action")
 NEVER_NULL = ("event", "view")  # Bolt indexes these whenever the key is present
 LIST_OF_OBJECT_FIELDS = ("actions", "authorizations")
 TOP_LEVEL_STRINGS = ("type", "token", "team_id", "api_app_id", "enterprise_id", "command",
@@ -96,10 +98,12 @@ def _shape(body: Any) -> Refusal | None:
         value = body.get(name, {})
         if not isinstance(value, dict) and not (value is None and name not in NEVER_NULL):
             return Refusal(400, f"{name} is not an object")
-    for name in LIST_OF_OBJECT_FIELDS:
-        value = body.get(name, [])
-        if not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
-            return Refusal(400, f"{name} is not a list of objects")
+    for name in LIST_OF_OBJECT_FIELDS:  # Bolt reads the first item when the key is present
+        value = body.get(name, [{}])
+        if not (isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
+            return Refusal(400, f"{name} is not a non-empty list of objects")
+    if body.get("type") in INTERACTIONS and not isinstance(body.get("user"), dict):
+        return Refusal(400, "user is missing")
     view = body.get("view")
     if view is not None and not isinstance(view.get("type"), str):
         return Refusal(400, "view.type is missing")  # Bolt reads it unguarded
