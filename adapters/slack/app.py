@@ -21,6 +21,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.safe_text import safe_json
 from adapters.slack import blocks, modals, requests
 from conversations.scoring import ScoreKey
 
@@ -236,7 +237,11 @@ def aiohttp_handler(
         if refusal is not None:
             log.warning("slack: request refused (%s): %s", refusal.status, refusal.reason)
             return web.Response(status=refusal.status, text=refusal.reason)
-        response = await app.async_dispatch(await to_bolt_request(request))
+        bolt_request = await to_bolt_request(request)
+        # The signature is verified on the raw body; listeners read `body`, whose strings
+        # are made safe for every database (a lone surrogate in a button value failed it).
+        bolt_request.body = safe_json(bolt_request.body)
+        response = await app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
     return handle

@@ -227,3 +227,32 @@ async def test_malformed_requests_get_a_4xx_and_one_line_without_the_body(
     assert sum("slack: request refused" in m for m in messages) == len(cases)
     assert not any("SECRETBODY" in m for m in messages)
     assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_button_values_reach_the_desk_safe_for_every_database(
+    fake: FakeSlack, served: tuple[RecordingDesk, SlackDriver]
+) -> None:
+    """Issue 16 item 3 on Slack: a lone surrogate in a button value failed the database."""
+    import json
+    import time
+    from urllib.parse import urlencode
+
+    import aiohttp
+
+    from tests.fakes.slack.driver_transport import sign
+
+    desk, driver = served
+    payload = {"type": "block_actions", "user": {"id": "U1"}, "team": {"id": "T1"},
+               "trigger_id": "t", "container": {"channel_id": CHANNEL, "message_ts": "1.2"},
+               "actions": [{"action_id": "score_open", "value": "iv\ud800\x00x"}]}
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    ts = str(int(time.time()))
+    headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature":
+               sign(fake.signing_secret, ts, body),
+               "Content-Type": "application/x-www-form-urlencoded"}
+    async with aiohttp.ClientSession() as session, session.post(
+        driver.url, data=body, headers=headers
+    ) as resp:
+        assert resp.status == 200
+    await asyncio.wait_for(desk.seen.wait(), 5)
+    assert [c.interview_id for _, c in desk.clicks] == ["iv\ufffdx"]
