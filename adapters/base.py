@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from conversations.events import ConversationRef, Event
 from conversations.messages import RenderedMessage
 
 EventSink = Callable[[Event], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedInput:
+    """Inbound input that is malformed (not merely unexpected): answered, never handled,
+    kept with the reason. `raw` is the input as received, made safe to store."""
+
+    platform: str
+    reason: str
+    raw: str
+    event_id: str | None = None  # when the input carried a usable id
+
+
+RejectionSink = Callable[[RejectedInput], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +81,10 @@ class InviteLinks(Protocol):
     async def links(self, tokens: Sequence[str]) -> list[str]: ...
 
     def user_id(self, written: str) -> str | None: ...
+
+
+@runtime_checkable
+class ReportsHealth(Protocol):
+    """A channel that can tell why it cannot receive right now (long polling can)."""
+
+    def degraded(self) -> str | None: ...

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     telegram_global_rate: float = 25.0
     telegram_chat_rate: float = 1.0
     delivery_max_attempts: int = 8
+    dead_letter_after_failures: int = 3  # an inbound event failing this often is set aside
 
     @property
     def telegram_enabled(self) -> bool:

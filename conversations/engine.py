@@ -15,7 +15,7 @@ from config.kit import Kit
 from conversations import commands
 from conversations.buttons import Action, ButtonPayload, PayloadError
 from conversations.context import Ctx, say, step_of
-from conversations.effects import Send
+from conversations.effects import Notify, Send
 from conversations.events import (
     ButtonPressed,
     Event,
@@ -43,6 +43,8 @@ PAUSE_NEUTRAL = frozenset(
 def decide(
     state: InterviewState | None, event: Event, now: datetime, kit: Kit | None
 ) -> Decision:
+    if isinstance(event, Started) and not event.private:
+        return _private_only(state, event)
     if state is None:
         return _no_interview(event)
     if isinstance(event, TimerFired) and event.interview_id != state.interview_id:
@@ -52,6 +54,8 @@ def decide(
     if kit is None:
         return _kit_missing(state, event, trigger)
     ctx = Ctx(state=state, event=event, now=now, kit=kit, payload=payload)
+    if isinstance(event, ButtonPressed) and _someone_else(state, event):
+        return _not_yours(ctx)
     if isinstance(event, ButtonPressed) and not _button_is_current(ctx):
         return say(ctx, msg("button.stale", buttons=hint_message(ctx, state).buttons))
     if isinstance(event, Started) and _someone_else(state, event):
@@ -88,9 +92,25 @@ def _button_is_current(ctx: Ctx) -> bool:
     return payload.action not in STEP_ACTIONS or payload.step == step_of(ctx.state)
 
 
-def _someone_else(state: InterviewState, event: Started) -> bool:
+def _someone_else(state: InterviewState, event: Started | ButtonPressed) -> bool:
     bound = state.candidate
     return bound is not None and not commands.same_person(bound, event.conversation)
+
+
+def _private_only(state: InterviewState | None, event: Started) -> Decision:
+    """An invite opened in a group: everyone there would see (and could press) the
+    interview. Refused; the invite stays unused."""
+    reply = Send(to=event.conversation, message=msg("invite.private_only"))
+    return Decision(state=state, effects=(reply,))
+
+
+def _not_yours(ctx: Ctx) -> Decision:
+    """A button of someone else's interview (a group member pressing it): nothing changes."""
+    who = ctx.event.conversation
+    note = Notify(interview_id=ctx.interview_id, what="button_by_other",
+                  detail=f"{who.platform}:{who.user_id}")
+    reply = Send(to=who, message=msg("button.not_yours"))
+    return Decision(state=ctx.state, effects=(reply, note))
 
 
 def _no_interview(event: Event) -> Decision:

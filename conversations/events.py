@@ -76,6 +76,7 @@ class Started(Event):
     """The candidate opened an invite (deep link / first message carrying the token)."""
 
     invite_token: str
+    private: bool = True  # False: opened in a group chat, where interviews never run
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

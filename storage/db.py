@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from storage.repositories import (
     AnswerRepository,
     AuditRepository,
     CampaignRepository,
+    DeadLetterRepository,
     InterviewRepository,
     OutboxRepository,
     ProcessedEventRepository,
@@ -78,6 +80,7 @@ class UnitOfWork:
         self.timers = TimerRepository(session, clock)
         self.audit = AuditRepository(session, clock)
         self.reviews = ReviewRepository(session, clock)
+        self.dead_letters = DeadLetterRepository(session, clock)
 
     async def lock(self, key: str) -> None:
         """Hold `key` until this transaction ends, across every process sharing the
@@ -128,7 +131,7 @@ class Database:
         if backend == "sqlite":
             parsed = parsed.set(drivername="sqlite+aiosqlite")
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                _private_sqlite_file(Path(parsed.database).expanduser())
                 engine = create_async_engine(parsed, echo=echo)
             else:  # one shared connection, or every session would see its own empty database
                 engine = create_async_engine(parsed, echo=echo, poolclass=StaticPool)
@@ -180,6 +183,19 @@ def _run_alembic(connection: Connection, action: str, revision: str) -> None:
         command.upgrade(cfg, revision)
     else:
         command.downgrade(cfg, revision)
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """The database holds candidates' answers: only our user may read it (0600, its folder
+    0700 when we create it). SQLite gives -wal and -shm the database file's permissions, so
+    creating the file first with 0600 covers them; files left by an older version are
+    tightened too."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
 
 
 def _sqlite_pragmas_and_transactions(engine: AsyncEngine) -> None:

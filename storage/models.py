@@ -227,3 +227,18 @@ class DecisionRow(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
     decided_at: Mapped[datetime]
+
+
+class DeadLetterRow(Base):
+    """Inbound input set aside: malformed (`rejected`) or failing every time (`failed`)."""
+
+    __tablename__ = "dead_letters"
+    __table_args__ = (Index("ix_dead_letters_status_at", "status", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    platform: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)

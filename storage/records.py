@@ -160,3 +160,20 @@ class ReviewDecision:
     decided_by: str
     reason: str
     decided_at: datetime
+
+
+class DeadLetterStatus(StrEnum):
+    REJECTED = "rejected"  # malformed: never handled
+    FAILED = "failed"  # handling failed N times: set aside so later input is not blocked
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    id: int
+    at: datetime
+    platform: str
+    event_id: str | None
+    status: DeadLetterStatus
+    attempts: int
+    reason: str
+    payload: str

@@ -22,10 +22,12 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, modals
+from adapters.safe_text import safe_json
+from adapters.slack import blocks, modals, requests
 from conversations.events import Platform
 from conversations.review_port import ReviewDesk, ReviewerRef
 from conversations.reviewing import DECISIONS
+from conversations.scoring import ScoreKey
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ def reviewer(body: JsonDict, place: str = "") -> ReviewerRef:
     place = place or str(container.get("channel_id")
                          or (body.get("channel") or {}).get("id", ""))
     handles = {k: str(body[k]) for k in ("trigger_id", "response_url") if body.get(k)}
-    return ReviewerRef(platform=Platform.SLACK, user_id=str(body["user"]["id"]), place=place,
+    return ReviewerRef(platform=Platform.SLACK, user_id=_user(body), place=place,
                        handles=handles)
 
 
@@ -52,13 +54,39 @@ def _interview_id(body: JsonDict) -> str:
     return str(body["actions"][0].get("value") or "")
 
 
+def _user(body: JsonDict) -> str:
+    return str((body.get("user") or {}).get("id") or "")
+
+
 def _metadata(body: JsonDict) -> dict[str, str]:
-    raw = body["view"].get("private_metadata") or "{}"
+    raw = (body.get("view") or {}).get("private_metadata") or "{}"
     try:
         data = json.loads(raw)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _form_values(body: JsonDict) -> dict[str, Any] | None:
+    """`view.state.values` when it has the shape Slack sends (block -> action -> object)."""
+    values = ((body.get("view") or {}).get("state") or {}).get("values")
+    if not isinstance(values, dict) or not all(
+        isinstance(actions, dict) and all(isinstance(a, dict) for a in actions.values())
+        for actions in values.values()
+    ):
+        return None
+    return values
+
+
+UNREADABLE_FORM = "This form could not be read; please open it again."
+
+
+def _parsed_scores(body: JsonDict) -> tuple[dict[ScoreKey, int], str] | None:
+    values = _form_values(body)
+    try:
+        return modals.parse_scores(values) if values is not None else None
+    except (ValueError, TypeError, AttributeError):  # a forged or corrupted submission
+        return None
 
 
 class WithholdRequestBodies(logging.Filter):
@@ -95,8 +123,12 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
 
     @app.view(modals.SCORE_VIEW)
     async def score_submit(ack: Ack, body: JsonDict) -> None:
-        meta = _metadata(body)
-        scores, comment = modals.parse_scores(body["view"]["state"]["values"])
+        meta, parsed = _metadata(body), _parsed_scores(body)
+        if parsed is None:
+            log.warning("slack: unreadable scoring form refused")
+            await ack(response_action="errors", errors={modals.COMMENT_BLOCK: UNREADABLE_FORM})
+            return
+        scores, comment = parsed
         error = await desk.save_scores(reviewer(body, meta.get("channel", "")),
                                        meta.get("interview_id", ""), scores, comment)
         if error:
@@ -106,10 +138,14 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
 
     @app.view(modals.DECISION_VIEW)
     async def decision_submit(ack: Ack, body: JsonDict) -> None:
-        meta = _metadata(body)
+        meta, values = _metadata(body), _form_values(body)
+        if values is None:
+            log.warning("slack: unreadable decision form refused")
+            await ack(response_action="errors", errors={modals.REASON_BLOCK: UNREADABLE_FORM})
+            return
         error = await desk.decide(
             reviewer(body, meta.get("channel", "")), meta.get("interview_id", ""),
-            meta.get("decision", ""), modals.parse_reason(body["view"]["state"]["values"]),
+            meta.get("decision", ""), modals.parse_reason(values),
         )
         if error:
             await ack(response_action="errors", errors={modals.REASON_BLOCK: error})
@@ -129,16 +165,29 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
 
     @app.error
     async def on_error(error: Exception, body: JsonDict) -> None:
-        log.error("slack request failed: %r (type=%s)", error, body.get("type"), exc_info=error)
+        kind = body.get("type") if isinstance(body.get("type"), str) else "?"
+        log.error("slack request failed: %r (type=%.40s)", error, kind, exc_info=error)
 
     return app
 
 
-def aiohttp_handler(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """The `/slack/events` route on the service's aiohttp server."""
+def aiohttp_handler(
+    app: AsyncApp, signing_secret: str
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The `/slack/events` route on the service's aiohttp server; malformed requests are
+    answered here (4xx, one log line, no body) and never reach Bolt."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        response = await app.async_dispatch(await to_bolt_request(request))
+        raw = await request.read()
+        refusal = requests.check(raw, request.headers, signing_secret)
+        if refusal is not None:
+            log.warning("slack: request refused (%s): %s", refusal.status, refusal.reason)
+            return web.Response(status=refusal.status, text=refusal.reason)
+        bolt_request = await to_bolt_request(request)
+        # The signature is verified on the raw body; listeners read `body`, whose strings
+        # are made safe for every database (a lone surrogate in a button value failed it).
+        bolt_request.body = safe_json(bolt_request.body)
+        response = await app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
     return handle

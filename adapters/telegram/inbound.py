@@ -23,6 +23,10 @@ from conversations.events import (
 PLATFORM = Platform.TELEGRAM
 VIDEO_NOTE_MIME = "video/mp4"  # video notes carry no mime_type: they are always MP4
 VOICE_MIME = "audio/ogg"
+# Telegram keeps names to 64 characters each; a forged update must not overflow the
+# varchar columns these end up in (PostgreSQL refuses, SQLite would not notice).
+MAX_NAME = 200
+MAX_MIME = 100
 
 
 def parse_update(update: Update) -> Event | None:
@@ -48,14 +52,14 @@ def _common(update_id: int, message: Message) -> dict[str, Any]:
         "occurred_at": _aware(message.date),
         "conversation": ref,
         "language": user.language_code if user else None,
-        "display_name": user.full_name if user else None,
+        "display_name": user.full_name[:MAX_NAME] if user else None,
     }
 
 
 def parse_message(update_id: int, message: Message) -> Event:
     common = _common(update_id, message)
     if message.text is not None:
-        return _parse_text(message.text, common)
+        return _parse_text(message.text, common, private=message.chat.type == "private")
     media = _media_fields(message)
     if media is not None:
         return MediaReceived(**common, **media)
@@ -66,14 +70,14 @@ def parse_message(update_id: int, message: Message) -> Event:
     )
 
 
-def _parse_text(text: str, common: dict[str, Any]) -> Event:
+def _parse_text(text: str, common: dict[str, Any], *, private: bool) -> Event:
     if not text.startswith("/"):
         return TextReceived(**common, text=text)
     command, _, args = text[1:].partition(" ")
     name = command.split("@", 1)[0].lower()  # "/start@interview_bot" in groups
     args = args.strip()
     if name == "start" and args:
-        return Started(**common, invite_token=args)
+        return Started(**common, invite_token=args, private=private)
     return CommandReceived(**common, name=name, args=args)
 
 
@@ -112,7 +116,7 @@ def _media(
         "file_unique_id": unique_id,
         "duration_s": float(duration) if duration is not None else None,
         "size_bytes": size,
-        "mime": mime,
+        "mime": mime[:MAX_MIME],
         "file_name": file_name,
     }
 
@@ -125,7 +129,7 @@ def parse_callback(update_id: int, query: CallbackQuery) -> Event:
         occurred_at=datetime.now(UTC),  # callback queries carry no date
         conversation=ConversationRef(PLATFORM, str(chat_id), str(query.from_user.id)),
         language=query.from_user.language_code,
-        display_name=query.from_user.full_name,
+        display_name=query.from_user.full_name[:MAX_NAME],
         payload=query.data or "",
         message_ref=str(message_id) if message_id is not None else None,
     )

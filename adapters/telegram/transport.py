@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
+import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -19,22 +19,20 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BotCommand, BotCommandScopeChat, Update
+from aiogram.types import BotCommand, BotCommandScopeChat
 from aiohttp import web
 
-from adapters.base import EventSink, SentMessage
+from adapters.base import EventSink, RejectedInput, RejectionSink, SentMessage
 from adapters.errors import DeliveryFailed, MediaTooLarge, MediaUnavailable, RecipientUnavailable
 from adapters.ratelimit import RateLimiter
-from adapters.telegram.inbound import parse_update
+from adapters.telegram.polling import ALLOWED_UPDATES, LongPoller
+from adapters.telegram.receiving import ReviewerUpdates, UpdateReceiver
 from adapters.telegram.render import CAPABILITIES, fit_text, keyboard
-from conversations.events import ConversationRef, Event, Platform
+from conversations.events import ConversationRef, Platform
 from conversations.messages import RenderedMessage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-POLL_TIMEOUT = 25
-ALLOWED_UPDATES = ["message", "callback_query"]
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 COMMANDS = {
     "start": "Open your interview or continue it",
     "help": "How this works",
@@ -50,12 +48,8 @@ RECRUITER_COMMANDS = {
 }
 
 
-class ReviewerUpdates(Protocol):
-    """The reviewer side (`review_inbound.py`): presses in review groups, group messages."""
-
-    def takes(self, update: Update) -> bool: ...
-
-    async def handle(self, update: Update) -> None: ...
+async def _log_only(rejected: RejectedInput) -> None:
+    """Without a place to keep rejected updates (tests), the log line is all there is."""
 
 
 class TelegramChannel:
@@ -66,6 +60,7 @@ class TelegramChannel:
         self, token: str, api_url: str, limiter: RateLimiter,
         webhook_url: str | None = None, webhook_secret: str | None = None,
         recruiter_chats: tuple[int, ...] = (),
+        on_rejected: RejectionSink | None = None,
     ) -> None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
         self.bot = Bot(token=token, session=session)
@@ -73,14 +68,15 @@ class TelegramChannel:
         self._webhook_url = webhook_url
         self._webhook_secret = webhook_secret
         self._recruiter_chats = recruiter_chats
-        self._sink: EventSink | None = None
-        self._poller: asyncio.Task[None] | None = None
-        self._offset: int | None = None
+        self._on_rejected = on_rejected or _log_only
+        self._receiver: UpdateReceiver | None = None
+        self._poller: LongPoller | None = None
+        self._polling: asyncio.Task[None] | None = None
         self.username: str | None = None
         self.reviewer: ReviewerUpdates | None = None  # set when a Telegram group reviews
 
     async def start(self, sink: EventSink) -> None:
-        self._sink = sink
+        self._receiver = UpdateReceiver(self.bot, sink, self._on_rejected, self.reviewer)
         me = await self.bot.get_me()
         self.username = me.username
         await self.bot.set_my_commands(
@@ -95,7 +91,8 @@ class TelegramChannel:
             log.info("telegram: webhook mode at %s", self._webhook_url)
         else:
             await self.bot.delete_webhook()
-            self._poller = asyncio.create_task(self._poll(), name="telegram-poll")
+            self._poller = LongPoller(self.bot, self._receiver.handle_batch)
+            self._polling = asyncio.create_task(self._poller.run(), name="telegram-poll")
             log.info("telegram: long polling as @%s", self.username)
 
     async def _recruiter_menus(self) -> None:
@@ -110,86 +107,21 @@ class TelegramChannel:
                             "work anyway", chat_id, exc.message)
 
     async def stop(self) -> None:
-        if self._poller is not None:
-            self._poller.cancel()
-            await asyncio.gather(self._poller, return_exceptions=True)
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
         await self.bot.session.close()
 
     # -- inbound -------------------------------------------------------------------------
 
-    async def _poll(self) -> None:
-        """At-least-once: the offset moves past a batch only after every update is handled."""
-        while True:
-            try:
-                updates = await self.bot.get_updates(
-                    offset=self._offset, timeout=POLL_TIMEOUT,
-                    allowed_updates=ALLOWED_UPDATES, request_timeout=POLL_TIMEOUT + 10,
-                )
-            except TelegramRetryAfter as exc:
-                await asyncio.sleep(exc.retry_after)
-                continue
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                log.warning("telegram: getUpdates failed (%s); retrying in 1 s", exc)
-                await asyncio.sleep(1)
-                continue
-            if not updates:
-                continue
-            try:
-                await self._handle_batch(updates)
-            except Exception:
-                # Not confirmed: the same updates come again (handled ones are skipped as
-                # duplicates), so a failure never drops what a candidate sent.
-                log.exception("telegram: handling a batch failed; fetching it again in 1 s")
-                await asyncio.sleep(1)
-                continue
-            self._offset = updates[-1].update_id + 1
-
-    async def _handle_batch(self, updates: list[Update]) -> None:
-        """Chats in parallel, each chat's updates in order; reviewers' updates in order."""
-        by_chat: dict[str, list[tuple[Update, Event]]] = {}
-        reviews: list[Update] = []
-        for update in updates:
-            if self.reviewer is not None and self.reviewer.takes(update):
-                reviews.append(update)
-                continue
-            event = parse_update(update)
-            if event is not None:
-                by_chat.setdefault(event.conversation.key, []).append((update, event))
-            else:
-                log.info("telegram: update %s of no interest skipped", update.update_id)
-        await asyncio.gather(*(self._handle_in_order(pairs) for pairs in by_chat.values()),
-                             self._handle_reviews(reviews))
-
-    async def _handle_reviews(self, updates: list[Update]) -> None:
-        for update in updates:
-            assert self.reviewer is not None
-            await self.reviewer.handle(update)
-
-    async def _handle_in_order(self, pairs: list[tuple[Update, Event]]) -> None:
-        assert self._sink is not None
-        for update, event in pairs:
-            try:
-                await self._sink(event)
-            finally:
-                if update.callback_query is not None:
-                    await self._answer_callback(update.callback_query.id)
-
-    async def _answer_callback(self, query_id: str) -> None:
-        """Always answered, or the candidate's client shows a spinner on the button."""
-        try:
-            await self.bot.answer_callback_query(query_id)
-        except (TelegramBadRequest, TelegramNetworkError, TelegramServerError) as exc:
-            log.warning("telegram: answerCallbackQuery failed: %s", exc)
+    def degraded(self) -> str | None:
+        """Why this channel cannot receive right now (for /healthz); None when it can."""
+        return self._poller.degraded if self._poller is not None else None
 
     async def webhook(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
-        if not self._webhook_secret or not hmac.compare_digest(given, self._webhook_secret):
-            log.warning("telegram: webhook request with a wrong secret refused")
-            return web.Response(status=403, text="forbidden")
-        data: dict[str, Any] = await request.json()
-        update = Update.model_validate(data, context={"bot": self.bot})
-        await self._handle_batch([update])
-        return web.Response(text="ok")
+        if self._receiver is None:  # not started yet: Telegram will deliver again
+            return web.Response(status=503, text="starting")
+        return await self._receiver.webhook(request, self._webhook_secret)
 
     # -- outbound ------------------------------------------------------------------------
 
@@ -231,7 +163,15 @@ class TelegramChannel:
             ):
                 yield chunk
         except Exception as exc:  # aiohttp errors surface raw from stream_content
-            raise MediaUnavailable(f"download of {file_ref} failed: {exc!r}") from exc
+            raise MediaUnavailable(
+                f"download of {file_ref} failed: {_without_url(exc)}") from None
+
+
+def _without_url(exc: BaseException) -> str:
+    """What went wrong, never the exception's text: aiohttp's errors quote the file URL,
+    and a Bot API file URL contains the bot token."""
+    status = exc.status if isinstance(exc, aiohttp.ClientResponseError) else None
+    return type(exc).__name__ + (f" (HTTP {status})" if status is not None else "")
 
 
 async def _call(make: Callable[[], Awaitable[T]]) -> T:

@@ -28,9 +28,11 @@ from bot.review.service import ReviewService
 from bot.review.webhook import DecisionWebhookSender
 from bot.runtime.catalogs import Catalogs
 from bot.runtime.clock import Clock, system_clock
+from bot.runtime.dead_letters import DeadLetters
 from bot.runtime.delivery import ItemHandler, OutboxDispatcher
 from bot.runtime.effects import AfterCommit, EffectWriter
 from bot.runtime.handler import Runtime
+from bot.runtime.health import health_report
 from bot.runtime.kits import KitCache
 from bot.runtime.listeners import CommitListener, Lifecycle
 from bot.runtime.media import MediaFetcher
@@ -64,6 +66,7 @@ class Service:
     recruiter_chat: RecruiterChat
     review_places: ReviewPlaces
     reviewer_desk: ReviewerDesk
+    dead_letters: DeadLetters
     channels: dict[str, Channel] = field(default_factory=dict)
     routes: dict[str, Handler] = field(default_factory=dict)
     background: list[Lifecycle] = field(default_factory=list)  # started/stopped in order
@@ -110,6 +113,7 @@ class Service:
             review_places=places,
             reviewer_desk=ReviewerDesk(scoring, decisions, recruiter_desk.command),
             channels=channels,
+            dead_letters=DeadLetters(db, settings.dead_letter_after_failures),
         )
         holder["service"] = service
         service._register_outbox_handlers(kits)
@@ -184,7 +188,7 @@ class Service:
             log.info("web server on http://%s:%s (/healthz, /metrics)",
                      self.settings.http_host, self.settings.http_port)
         for channel in self.channels.values():
-            await channel.start(self.handle)
+            await channel.start(self.dead_letters.guard(self.handle))
 
     async def stop(self) -> None:
         for channel in self.channels.values():
@@ -209,6 +213,7 @@ class Service:
             "scheduler": self.timers.scheduler.running,
             "timers_pending": timers,
             "outbox_pending": outbox,
+            **await health_report(self.channels, self.dead_letters),
         }
 
 

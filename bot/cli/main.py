@@ -18,6 +18,7 @@ import typer
 
 from bot.cli.errors import EXIT_INVALID, CliError, explain
 from bot.cli.plain_help import PlainHelp
+from bot.runtime.redaction import Redactor, configured_secrets, install_log_redaction
 from config.kit_loader import KitInvalid, load_kit
 from config.settings import Settings
 
@@ -63,6 +64,7 @@ def _settings(*, service: bool = False, log_file: Path | None = None) -> Setting
         level, handler = "WARNING", logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    install_log_redaction(Redactor(configured_secrets(settings)))
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # httpx logs every request URL (WhatsApp's short-lived media URLs among them) and pywa,
@@ -266,6 +268,22 @@ def shell(
         typer.echo("\nStopped. Your answers so far are saved; run the same command to carry on.")
         code = 130
     raise typer.Exit(code)
+
+
+@app.command("dead-letters")
+def dead_letters(
+    limit: Annotated[int, typer.Option(help="how many, newest first")] = 100,
+    payload: Annotated[bool, typer.Option("--payload", help="also print what was received")]
+    = False,
+) -> None:
+    """Inbound updates set aside (malformed, or failing every time), with their reasons."""
+    from bot.cli.dead_letter_listing import list_dead_letters
+
+    lines = asyncio.run(list_dead_letters(_settings(), limit, payload))
+    for line in lines:
+        typer.echo(line)
+    if not lines:
+        typer.echo("no dead letters")
 
 
 def main() -> None:

@@ -44,6 +44,7 @@ def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
         webhook_url=webhook_url,
         webhook_secret=secret.get_secret_value() if secret else None,
         recruiter_chats=telegram_recruiters(settings.recruiter_ids),
+        on_rejected=service.dead_letters.reject,
     )
     service.add_channel(channel)
     service.routes["/telegram/webhook"] = channel.webhook
@@ -80,13 +81,13 @@ def add_slack(service: Service, settings: Settings) -> None:
     service.review_places.add(SlackReviewChannel(SlackWeb(client)),
                               settings.slack_review_channel)
     signing = settings.slack_signing_secret
-    app = build_app(client, signing.get_secret_value() if signing else "",
-                    service.reviewer_desk)
+    signing_secret = signing.get_secret_value() if signing else ""
+    app = build_app(client, signing_secret, service.reviewer_desk)
     if settings.slack_app_token is not None:
         service.background.append(SocketMode(app, settings.slack_app_token.get_secret_value()))
         log.info("slack: socket mode (SLACK_APP_TOKEN set)")
     else:
-        service.routes["/slack/events"] = aiohttp_handler(app)
+        service.routes["/slack/events"] = aiohttp_handler(app, signing_secret)
         log.info("slack: events, interactivity and commands at /slack/events")
 
 

@@ -24,6 +24,7 @@ from adapters.errors import DeliveryFailed, RecipientUnavailable
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.runtime.outbox_kinds import OutboxKind
+from bot.runtime.redaction import error_text, redact_text
 from storage.db import Database
 from storage.records import OutboxItem
 
@@ -158,7 +159,7 @@ class OutboxDispatcher:
             return
         except Exception as exc:
             log.exception("outbox item %s (%s) raised", item.id, item.kind)
-            await self._retry_or_fail(item, repr(exc), None, platform)
+            await self._retry_or_fail(item, error_text(exc), None, platform)
             return
         async with self.db.unit_of_work() as uow:
             await uow.outbox.mark_sent(item.id, message_id, self.clock())
@@ -179,6 +180,7 @@ class OutboxDispatcher:
         self, item: OutboxItem, reason: str, retry_after: float | None, platform: str
     ) -> None:
         attempt = item.attempts + 1
+        reason = redact_text(reason)  # stored in the outbox: an error may quote a URL
         if attempt >= self.max_attempts:
             await self._fail(item, f"{reason} (after {attempt} attempts)", platform)
             return
@@ -194,6 +196,7 @@ class OutboxDispatcher:
             await uow.commit()
 
     async def _fail(self, item: OutboxItem, reason: str, platform: str) -> None:
+        reason = redact_text(reason)
         log.error(
             "outbox item %s failed for good: kind=%s interview=%s conversation=%s: %s",
             item.id, item.kind, item.interview_id, item.conversation_key, reason,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,21 @@ from storage.records import OutboxItem
 
 log = logging.getLogger(__name__)
 DurationProbe = Callable[[Path], float | None]  # a stored file's duration; blocking
+
+
+async def capped(chunks: AsyncIterator[bytes], limit: int | None) -> AsyncIterator[bytes]:
+    """The stream, stopped with MediaTooLarge as soon as it passes `limit` bytes: a declared
+    size is only a claim, and the blob store must never hold more than the platform allows."""
+    received = 0
+    try:
+        async for chunk in chunks:
+            received += len(chunk)
+            if limit is not None and received > limit:
+                raise MediaTooLarge(f"more than {limit} bytes; download stopped")
+            yield chunk
+    finally:
+        if isinstance(chunks, AsyncGenerator):  # release the connection at once
+            await chunks.aclose()
 
 
 @dataclass
@@ -40,7 +55,8 @@ class MediaFetcher:
         try:
             if channel is None:
                 raise MediaUnavailable(f"platform {to.platform} is not enabled")
-            blob = await self.store.put(channel.download(str(payload["file_ref"])))
+            limit = channel.capabilities.max_download_bytes
+            blob = await self.store.put(capped(channel.download(str(payload["file_ref"])), limit))
         except MediaTooLarge as exc:
             await self._failed(item, "too_large", str(exc))
             return None

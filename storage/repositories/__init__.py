@@ -3,6 +3,7 @@
 from storage.repositories.answers import AnswerRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.campaigns import CampaignNotFound, CampaignRepository
+from storage.repositories.dead_letters import DeadLetterRepository
 from storage.repositories.events import ProcessedEventRepository
 from storage.repositories.interviews import (
     InterviewNotFound,
@@ -19,6 +20,7 @@ __all__ = [
     "AuditRepository",
     "CampaignNotFound",
     "CampaignRepository",
+    "DeadLetterRepository",
     "InterviewNotFound",
     "InterviewRepository",
     "OutboxRepository",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import BotProcess, base_env
+from tests.e2e.harness import BotProcess, base_env, leaked_secrets
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.whatsapp import FakeWhatsApp
 
@@ -41,6 +41,9 @@ async def bot_process(tmp_path: Path) -> AsyncIterator[list[BotProcess]]:
     for proc in started:
         if proc.proc is not None and proc.proc.returncode is None:
             await proc.kill()
+    for proc in started:  # issue 16: no configured secret may ever reach the service log
+        leaked = leaked_secrets(proc.env, proc.logs())
+        assert not leaked, f"the service log contains the secret(s) {leaked}"
 
 
 def new_bot(env: dict[str, str], tmp_path: Path, started: list[BotProcess]) -> BotProcess:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sys
@@ -28,6 +29,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+SECRET_SETTING = re.compile(r"(TOKEN|SECRET)$")
+
+
+def leaked_secrets(env: dict[str, str], log: str) -> list[str]:
+    """Names of the secret settings (`…TOKEN`, `…SECRET`) whose value appears in `log`."""
+    return sorted(k for k, v in env.items()
+                  if SECRET_SETTING.search(k) and len(v) >= 6 and v in log)
 
 
 def base_env(workdir: Path, **extra: str) -> dict[str, str]:

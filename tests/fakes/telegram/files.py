@@ -19,6 +19,11 @@ MAX_DOWNLOAD_SIZE = 20 * 1024 * 1024
 class FilesMixin(MessagesMixin):
     """Stored files by ``file_id``, download links (``file_path``) and ``send<Media>`` methods."""
 
+    #: When set, every file download answers with this HTTP status (a CDN failure).
+    download_failure: int | None = None
+    #: When set, every download serves this many bytes, whatever ``file_size`` says.
+    download_body_size: int | None = None
+
     def new_file(
         self,
         data: bytes,
@@ -53,10 +58,16 @@ class FilesMixin(MessagesMixin):
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
+        if self.download_failure is not None:
+            return web.Response(status=self.download_failure, text="download failed")
         path = request.match_info["path"]
         for stored in self.files.values():
             if stored.file_path == path:
-                return web.Response(body=stored.data, content_type="application/octet-stream")
+                body = stored.data
+                if self.download_body_size is not None:
+                    body = (body * (self.download_body_size // max(1, len(body)) + 1))[
+                        : self.download_body_size]
+                return web.Response(body=body, content_type="application/octet-stream")
         return web.json_response(
             {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
         )
