@@ -59,7 +59,10 @@ class ReviewInbound:
             in_group = query.message is not None and query.message.chat.type in GROUP_TYPES
             return in_group or is_review_data(query.data)
         message = update.message
-        return message is not None and message.chat.type in GROUP_TYPES
+        # Group chatter is left alone (reviewers talk about a post); an invite opened in a
+        # group goes on to the candidate side, which answers "open it in a private chat".
+        return (message is not None and message.chat.type in GROUP_TYPES
+                and not (message.text or "").startswith("/start"))
 
     async def handle(self, update: Update) -> None:
         query = update.callback_query
