@@ -41,7 +41,10 @@ class Decisions:
 
     async def open_decision(self, who: ReviewerRef, iid: str, decision: str) -> None:
         state, refusal = await self._refusal(who, iid, decision)
-        channel = self.places.channel_for(who.place)
+        channel = self.places.channel_of(who.place)
+        if channel is None:
+            log.warning("review: a decision click from %s names no review place", who.actor)
+            return
         if refusal or state is None:
             await channel.tell(who, refusal or UNKNOWN_SUBMISSION)
             return

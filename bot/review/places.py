@@ -34,3 +34,13 @@ class ReviewPlaces:
             if channel.owns(place):
                 return channel
         raise RecipientUnavailable(f"no reviewer channel is on for review place {place!r}")
+
+    def channel_of(self, *places: str | None) -> ReviewChannel | None:
+        """The channel of the first of `places` one owns (a click's own place, else its
+        post's); None when none does (a malformed click names no place)."""
+        for place in places:
+            if place:
+                for channel in self.channels:
+                    if channel.owns(place):
+                        return channel
+        return None

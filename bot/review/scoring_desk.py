@@ -63,7 +63,10 @@ class ScoringDesk:
             loaded = await load_submission(uow, iid)
             own = (await uow.reviews.scores_for(iid)).get(who.actor, {})
             comment = (await uow.reviews.comments_for(iid)).get(who.actor, "")
-        channel = self.places.channel_for(who.place or (post.channel if post else ""))
+        channel = self.places.channel_of(who.place, post.channel if post else None)
+        if channel is None:
+            log.warning("review: a scoring click from %s names no review place", who.actor)
+            return
         if post is None or loaded is None:
             await channel.tell(who, UNKNOWN_SUBMISSION)
             return
@@ -186,11 +189,9 @@ class ScoringDesk:
         return None
 
     async def _tell(self, who: ReviewerRef, text: str) -> None:
-        place = who.place
-        try:
-            channel = self.places.channel_for(place)
-        except AdapterError:
-            log.warning("review: no channel to tell %s in %r", who.actor, place)
+        channel = self.places.channel_of(who.place)
+        if channel is None:
+            log.warning("review: no channel to tell %s in %r", who.actor, who.place)
             return
         await channel.tell(who, text)
 

@@ -123,3 +123,11 @@ async def test_a_submitted_interview_is_decided_once_by_a_recruiter(db: Database
     assert (RECRUITER.actor, "decision") in audit
     assert await desk.decide(RECRUITER, iid, "reject", "") == ALREADY_DECIDED
     assert len(await sends(db)) == 1
+
+
+async def test_a_click_naming_no_review_place_is_logged_not_raised(db: Database) -> None:
+    """Found by the fuzz run: a malformed click (no channel) raised inside Bolt's listener."""
+    iid = await interview(db, Phase.SUBMITTED)
+    desk, channel = decisions(db)
+    await desk.open_decision(replace(RECRUITER, place=""), iid, "advance")
+    assert channel.told == []
