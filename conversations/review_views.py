@@ -126,3 +126,18 @@ def media_filename(number: int, part_no: int, kind: str, mime: str | None) -> st
 def media_title(number: int, part_no: int, kind: str, duration_s: float | None) -> str:
     length = f", {human_duration(duration_s)}" if duration_s is not None else ""
     return f"Q{number} · part {part_no} ({KIND_NAMES.get(kind, kind)}{length})"
+
+
+def flag_summary(sub: SubmissionView) -> str:
+    """"late, partial, retakes used: 2", or "none": the same words on every reviewer channel."""
+    flags: list[str] = [f for f in ("late", "partial") if f in sub.flags]
+    if sub.retakes_used:
+        flags.append(f"retakes used: {sub.retakes_used}")
+    return ", ".join(flags) or "none"
+
+
+def part_heading(part: PartView, index: int, count: int) -> str:
+    """"part 2, voice, 1 min 5 s" (no part number when the answer has one part)."""
+    head = f"part {index}, " if count > 1 else ""
+    length = f", {human_duration(part.duration_s)}" if part.duration_s is not None else ""
+    return f"{head}{KIND_NAMES.get(part.kind, part.kind)}{length}"

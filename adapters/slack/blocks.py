@@ -18,11 +18,12 @@ from conversations.formatting import human_duration, utc_stamp
 from conversations.review_views import (
     DECISION_DONE,
     DECISION_LABELS,
-    KIND_NAMES,
     AnswerView,
     DecisionView,
     PartView,
     SubmissionView,
+    flag_summary,
+    part_heading,
 )
 from conversations.reviewing import DECISIONS
 from conversations.scoring import Aggregate, Progress, Stat
@@ -79,20 +80,11 @@ def progress_text(p: Progress) -> str:
     )
 
 
-def flag_text(sub: SubmissionView) -> str:
-    flags: list[str] = [f for f in ("late", "partial") if f in sub.flags]
-    if sub.retakes_used:
-        flags.append(f"retakes used: {sub.retakes_used}")
-    return ", ".join(flags) if flags else "none"
-
-
 # ------------------------------------------------------------------ the submission post
 
 
 def part_line(part: PartView, index: int, count: int) -> str:
-    head = f"part {index}, " if count > 1 else ""
-    length = f", {human_duration(part.duration_s)}" if part.duration_s is not None else ""
-    label = f"_{head}{KIND_NAMES.get(part.kind, part.kind)}{length}_"
+    label = f"_{part_heading(part, index, count)}_"
     if part.kind == "text":
         return f"{label}\n{escape(part.text or '')}"
     if part.text is not None:
@@ -131,7 +123,7 @@ def submission_message(
         f"*{escape(sub.candidate)}* · {escape(sub.campaign)}\n"
         f"Platform: {escape(sub.platform)} · Time taken: {taken} · "
         f"Submitted: {utc_stamp(sub.submitted_at) or '—'}\n"
-        f"Flags: {flag_text(sub)}"
+        f"Flags: {flag_summary(sub)}"
     )
     blocks: list[Block] = [
         {"type": "header", "text": plain(f"Submission: {sub.candidate}", 150)},

@@ -25,7 +25,6 @@ from conversations.formatting import human_duration, utc_stamp
 from conversations.review_views import (
     DECISION_DONE,
     DECISION_LABELS,
-    KIND_NAMES,
     AggregateView,
     AnswerView,
     DecisionForm,
@@ -34,6 +33,8 @@ from conversations.review_views import (
     PartView,
     ScoreForm,
     SubmissionView,
+    flag_summary,
+    part_heading,
 )
 from conversations.reviewing import DECISIONS
 from conversations.scoring import MAX_SCORE, MIN_SCORE, Progress, Stat
@@ -66,17 +67,8 @@ def decision_line(decision: DecisionView) -> str:
 # ------------------------------------------------------------------ the submission post
 
 
-def _flags(sub: SubmissionView) -> str:
-    flags: list[str] = [f for f in ("late", "partial") if f in sub.flags]
-    if sub.retakes_used:
-        flags.append(f"retakes used: {sub.retakes_used}")
-    return ", ".join(flags) or "none"
-
-
 def _part(part: PartView, index: int, count: int) -> str:
-    head = f"part {index}, " if count > 1 else ""
-    length = f", {human_duration(part.duration_s)}" if part.duration_s is not None else ""
-    label = f"[{head}{KIND_NAMES.get(part.kind, part.kind)}{length}]"
+    label = f"[{part_heading(part, index, count)}]"
     if part.kind == "text":
         return f"{label}\n{part.text or ''}"
     if part.text is not None:
@@ -106,7 +98,7 @@ def _facts(sub: SubmissionView) -> str:
     taken = human_duration(sub.time_taken_s) if sub.time_taken_s is not None else "—"
     return (f"📋 Submission: {sub.candidate}\n{sub.campaign} · Platform: {sub.platform} · "
             f"Time taken: {taken} · Submitted: {utc_stamp(sub.submitted_at) or '—'}\n"
-            f"Flags: {_flags(sub)}")
+            f"Flags: {flag_summary(sub)}")
 
 
 def footer(sub: SubmissionView, progress: Progress, decision: DecisionView | None) -> str:
