@@ -23,15 +23,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
 from bot.runtime.clock import Clock
-from bot.runtime.handler import Runtime
+from bot.runtime.timer_port import EventHandler, TimerFiring, TimerScope, job_id
 from conversations.effects import Cancel, Schedule
-from conversations.events import ConversationRef, TimerFired, TimerKind
-from conversations.state import InterviewState
-from storage.db import Database, UnitOfWork
-from storage.records import TimerRecord
+from conversations.events import TimerKind
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+__all__ = ["TimerScope", "TimerService", "fire_timer", "sync_jobstore_url"]
 
 # APScheduler stores a reference to a module-level function and its arguments; the function
 # finds the live service here. One service per process, set in `TimerService.start`.
@@ -55,43 +54,6 @@ def sync_jobstore_url(database_url: str) -> str:
     return url.set(drivername=driver).render_as_string(hide_password=False)
 
 
-@dataclass(frozen=True, slots=True)
-class TimerScope:
-    """Which interviews' timers a process fires.
-
-    A timer's messages can only reach the candidate through a process that has their
-    channel. The service fires every timer except those of interviews still running on a
-    channel that lives in one terminal (`terminal_platforms`: the shell); that terminal
-    fires its own interview's timers while it runs (`interview_id`), from memory, so two
-    processes never share the job store. Once such an interview is over, its remaining
-    timers (the retention purge) say nothing to anyone and are the service's again.
-    """
-
-    interview_id: str | None = None
-    terminal_platforms: frozenset[str] = frozenset()
-
-    @property
-    def in_memory(self) -> bool:
-        return self.interview_id is not None
-
-    async def pending(self, uow: UnitOfWork) -> list[TimerRecord]:
-        if self.interview_id is not None:
-            return [t for t in await uow.timers.for_interview(self.interview_id)
-                    if t.fired_at is None]
-        return await uow.timers.pending(skip_live_on=self.terminal_platforms)
-
-    def owns(self, state: InterviewState) -> bool:
-        if self.interview_id is not None:
-            return state.interview_id == self.interview_id
-        live_elsewhere = state.candidate is not None and not state.is_final and (
-            state.candidate.platform in self.terminal_platforms)
-        return not live_elsewhere
-
-
-def job_id(interview_id: str, kind: str, key: str) -> str:
-    return f"{interview_id}:{kind}:{key}"
-
-
 @dataclass
 class TimerService:
     """APScheduler on its own thread and event loop.
@@ -105,7 +67,7 @@ class TimerService:
     db: Database
     database_url: str
     clock: Clock
-    runtime: Runtime | None = None
+    runtime: EventHandler | None = None
     scope: TimerScope = field(default_factory=TimerScope)
     scheduler: AsyncIOScheduler = field(init=False)
     _loop: asyncio.AbstractEventLoop = field(init=False)
@@ -205,20 +167,13 @@ class TimerService:
             if job.id == exact or (not c.key and job.id.startswith(prefix)):
                 job.remove()
 
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
     async def fire(self, interview_id: str, kind: TimerKind, key: str, due: datetime) -> None:
-        assert self.runtime is not None, "TimerService.runtime is wired in bootstrap"
-        async with self.db.unit_of_work(read_only=True) as uow:
-            state = await uow.interviews.get(interview_id)
-        if state is None:
-            log.warning("timer %s/%s for unknown interview %s", kind, key, interview_id)
-            return
-        if not self.scope.owns(state):  # a job left from before: its terminal fires it
-            log.info("timer %s/%s of interview %s left to its own channel", kind, key,
-                     interview_id)
-            return
-        conversation = state.candidate or ConversationRef.of_interview(interview_id)
-        await self.runtime.handle(_timer_event(interview_id, kind, key, due, conversation,
-                                               self.clock()))
+        await TimerFiring(self.db, self.clock, self.runtime, self.scope).fire(
+            interview_id, kind, key, due)
 
 
 def _engine_options(database_url: str) -> dict[str, Any]:
@@ -236,19 +191,3 @@ def _logged(work: Callable[[], None]) -> Callable[[], None]:
             log.exception("updating scheduler jobs failed; the timers table still has them")
 
     return run
-
-
-def _timer_event(
-    interview_id: str, kind: TimerKind, key: str, due: datetime,
-    conversation: ConversationRef, now: datetime,
-) -> TimerFired:
-    return TimerFired(
-        event_id=f"timer:{interview_id}:{kind.value}:{key}:{due.isoformat()}",
-        occurred_at=now,
-        conversation=conversation,
-        kind=kind,
-        interview_id=interview_id,
-        due_at=due,
-        timer_key=key,
-    )
-

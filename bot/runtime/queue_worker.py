@@ -1,0 +1,84 @@
+"""One procrastinate worker on one queue, run inside our event loop, plus its stalled sweep.
+
+A worker heartbeats every `heartbeat` seconds; a job left `doing` by a worker whose
+heartbeat is older than `STALLED_AFTER` heartbeats (a killed process) is put back to
+`todo` by the sweep, a procrastinate periodic task on the same queue, so another process
+runs it. Our jobs are idempotent (ids only; the tables decide), so a retry is safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from procrastinate import App
+
+log = logging.getLogger(__name__)
+
+STALLED_AFTER = 3  # heartbeats missed
+SWEEP_CRON = "* * * * * */5"  # every 5 seconds (6th field: seconds)
+
+
+def register_sweep(app: App, queue: str, heartbeat: float) -> None:
+    """The periodic task that retries the stalled jobs of `queue` (once per app and queue)."""
+    name = f"interview_bot.retry_stalled.{queue}"
+    if name in app.tasks:
+        return
+
+    async def retry_stalled(timestamp: int) -> None:
+        stalled = await app.job_manager.get_stalled_jobs(
+            queue=queue, seconds_since_heartbeat=heartbeat * STALLED_AFTER)
+        for job in stalled:
+            if job.task_name == name:
+                continue
+            try:
+                await app.job_manager.retry_job(job)
+                log.warning("job %s (%s) of a stopped worker is retried", job.id, job.task_name)
+            except Exception:  # another sweep got it first
+                log.info("stalled job %s already taken care of", job.id, exc_info=True)
+
+    task = app.task(name=name, queue=queue, queueing_lock=name, pass_context=False)(
+        retry_stalled)
+    app.periodic(cron=SWEEP_CRON, periodic_id=queue)(task)
+
+
+@dataclass
+class QueueWorker:
+    app: App
+    queue: str
+    concurrency: int = 1
+    heartbeat: float = 10.0
+    _task: asyncio.Task[None] | None = field(default=None, init=False)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def start(self) -> None:
+        register_sweep(self.app, self.queue, self.heartbeat)
+        self._task = asyncio.create_task(self._run(), name=f"queue-worker-{self.queue}")
+
+    async def _run(self) -> None:
+        try:
+            await self.app.run_worker_async(
+                queues=[self.queue], concurrency=self.concurrency, wait=True,
+                name=f"{self.queue}-worker", install_signal_handlers=False,
+                delete_jobs="successful", update_heartbeat_interval=self.heartbeat,
+                stalled_worker_timeout=self.heartbeat * STALLED_AFTER,
+                fetch_job_polling_interval=min(5.0, self.heartbeat),
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the %s queue worker stopped", self.queue)
+
+    async def stop(self) -> None:
+        """Graceful: running jobs finish, no new job is taken."""
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
