@@ -24,10 +24,11 @@ def queue_conninfo(database_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def build_queue_app(database_url: str, pool_size: int = 4) -> App:
+def build_queue_app(database_url: str, pool_size: int = 10) -> App:
     """A procrastinate App (not opened): open it with `async with app.open_async()`."""
-    connector = PsycopgConnector(conninfo=queue_conninfo(database_url),
-                                 kwargs={"min_size": 1, "max_size": pool_size})
+    # Each worker holds one connection to LISTEN; jobs and defers share the rest.
+    connector = PsycopgConnector(conninfo=queue_conninfo(database_url), min_size=1,
+                                 max_size=pool_size)
     return App(connector=connector)
 
 

@@ -47,6 +47,8 @@ class QueueTimers:
     scope: TimerScope = field(default_factory=TimerScope)
     fire_jobs: bool = True  # False: schedule and cancel only (a process that fires none)
     concurrency: int = 8
+    heartbeat: float = 10.0
+    poll: float = 1.0
     worker: QueueWorker | None = None
     _chores: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -60,7 +62,8 @@ class QueueTimers:
     async def start(self) -> None:
         await self.reconcile()
         if self.fire_jobs:
-            self.worker = QueueWorker(self.app, TIMERS_QUEUE, self.concurrency)
+            self.worker = QueueWorker(self.app, TIMERS_QUEUE, self.concurrency,
+                                      self.heartbeat, self.poll)
             await self.worker.start()
 
     async def stop(self) -> None:

@@ -49,7 +49,8 @@ class QueueWorker:
     app: App
     queue: str
     concurrency: int = 1
-    heartbeat: float = 10.0
+    heartbeat: float = 10.0  # seconds between heartbeats; stalled after STALLED_AFTER
+    poll: float = 1.0  # seconds between polls for due jobs (a timer's worst lateness)
     _task: asyncio.Task[None] | None = field(default=None, init=False)
 
     @property
@@ -67,7 +68,7 @@ class QueueWorker:
                 name=f"{self.queue}-worker", install_signal_handlers=False,
                 delete_jobs="successful", update_heartbeat_interval=self.heartbeat,
                 stalled_worker_timeout=self.heartbeat * STALLED_AFTER,
-                fetch_job_polling_interval=min(5.0, self.heartbeat),
+                fetch_job_polling_interval=self.poll,
             )
         except asyncio.CancelledError:
             raise

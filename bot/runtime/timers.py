@@ -118,6 +118,8 @@ class TimerService:
                 await self._on_scheduler_thread(lambda: self.scheduler.shutdown(wait=False))
             self._loop.call_soon_threadsafe(self._loop.stop)
             await asyncio.to_thread(self._thread.join, 10)
+        if not self._thread.is_alive() and not self._loop.is_closed():
+            self._loop.close()
         _ACTIVE.pop("service", None)
 
     async def reconcile(self) -> None:
