@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     whisper_compute_type: str = "int8"
     whisper_beam_size: int = 5
     transcribe_workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
+    # The PostgreSQL task queue (procrastinate): how often a worker polls for due jobs (a
+    # timer's worst lateness) and heartbeats (a killed worker's jobs are retried after 3).
+    queue_poll_seconds: float = 1.0
+    queue_heartbeat_seconds: float = 10.0
 
     decision_webhook_url: str | None = None
     decision_webhook_secret: SecretStr | None = None

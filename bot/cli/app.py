@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from procrastinate import App
 
 from adapters.base import Channel
 from bot.cli.invite_links import invite_makers
+from bot.cli.roles import Role, build_timers, build_transcription, open_queue
 from bot.cli.web import Handler, build_app, start_site
 from bot.recruiting.chat import RecruiterChat
 from bot.recruiting.desk import RecruiterDesk
@@ -39,8 +41,10 @@ from bot.runtime.media import MediaFetcher
 from bot.runtime.metrics import Metrics
 from bot.runtime.outbox_kinds import OutboxKind
 from bot.runtime.senders import MessageSender
-from bot.runtime.timers import TimerScope, TimerService
+from bot.runtime.timer_port import TimerPort, TimerScope
+from bot.runtime.timers import TimerService
 from bot.transcription.probe import probe_media
+from bot.transcription.queue_jobs import TranscriptionJobs
 from bot.transcription.whisper import WhisperTranscriber
 from bot.transcription.worker import TranscriptionWorker
 from config.settings import Settings
@@ -60,7 +64,7 @@ class Service:
     clock: Clock
     runtime: Runtime
     dispatcher: OutboxDispatcher
-    timers: TimerService
+    timers: TimerPort
     catalogs: Catalogs
     recruiter_desk: RecruiterDesk
     recruiter_chat: RecruiterChat
@@ -71,14 +75,21 @@ class Service:
     routes: dict[str, Handler] = field(default_factory=dict)
     background: list[Lifecycle] = field(default_factory=list)  # started/stopped in order
     listeners: list[CommitListener] = field(default_factory=list)
-    transcription: TranscriptionWorker | None = None
+    transcription: TranscriptionWorker | TranscriptionJobs | None = None
+    role: Role = Role.ALL
+    queue: App | None = None  # procrastinate, on PostgreSQL
+    _started: list[Lifecycle] = field(default_factory=list)
+    _channels_started: bool = False
     _chores: set[asyncio.Task[None]] = field(default_factory=set)
     _runner: web.AppRunner | None = None
 
     @classmethod
-    async def create(cls, settings: Settings, clock: Clock = system_clock) -> Service:
+    async def create(
+        cls, settings: Settings, clock: Clock = system_clock, role: Role = Role.ALL
+    ) -> Service:
         db = Database.from_url(settings.database_url)
         await db.migrate()
+        queue = await open_queue(db)
         metrics, catalogs, kits = Metrics(), Catalogs(), KitCache()
         channels: dict[str, Channel] = {}
         writer = EffectWriter(render=catalogs.render, clock=clock,
@@ -106,14 +117,14 @@ class Service:
         service = cls(
             settings=settings, db=db, store=MediaStore(settings.media_dir), metrics=metrics,
             clock=clock, runtime=runtime, dispatcher=dispatcher,
-            timers=TimerService(db=db, database_url=settings.database_url, clock=clock,
-                                runtime=runtime, scope=scope),
+            timers=build_timers(db, settings, clock, runtime, scope, queue, role),
             catalogs=catalogs, recruiter_desk=recruiter_desk,
             recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake),
             review_places=places,
             reviewer_desk=ReviewerDesk(scoring, decisions, recruiter_desk.command),
             channels=channels,
             dead_letters=DeadLetters(db, settings.dead_letter_after_failures),
+            role=role, queue=queue,
         )
         holder["service"] = service
         service._register_outbox_handlers(kits)
@@ -121,10 +132,20 @@ class Service:
             db=db, transcriber=build_transcriber(settings), emit=runtime.handle, clock=clock,
             metrics=metrics, workers=max(1, settings.transcribe_workers), kits=kits,
         )
-        service.transcription = worker
-        service.background.extend([worker, scoring])
-        service.listeners.append(worker)
+        transcription = build_transcription(db, settings, worker, queue, role)
+        service.transcription = transcription
+        service.background.extend([transcription, scoring])
+        service.listeners.append(transcription)
         return service
+
+    def use_terminal_timers(self, interview_id: str) -> None:
+        """The shell: this interview's timers only, in memory (see `TimerScope`)."""
+        if isinstance(self.timers, TimerService):  # not started yet: narrow its scope
+            self.timers.scope = TimerScope(interview_id=interview_id)
+            return
+        self.timers = TimerService(db=self.db, database_url=self.settings.database_url,
+                                   clock=self.clock, runtime=self.runtime,
+                                   scope=TimerScope(interview_id=interview_id))
 
     def _register_outbox_handlers(self, kits: KitCache) -> None:
         """One handler per outbox kind (`bot/runtime/outbox_kinds.py`)."""
@@ -179,27 +200,39 @@ class Service:
 
     async def start(self, *, serve_http: bool = True) -> None:
         await self.timers.start()
-        await self.dispatcher.start()
-        for worker in self.background:
-            await worker.start()
+        if self.role.serves:
+            await self.dispatcher.start()
+            for worker in self.background:
+                await self._start(worker)
+        else:  # a transcription worker: the queue consumer, and /healthz, /metrics
+            assert self.transcription is not None
+            await self._start(self.transcription)
         if serve_http:
-            app = build_app(self.metrics, self.health, self.routes)
+            routes = self.routes if self.role.serves else {}
+            app = build_app(self.metrics, self.health, routes)
             self._runner = await start_site(app, self.settings.http_host, self.settings.http_port)
             log.info("web server on http://%s:%s (/healthz, /metrics)",
                      self.settings.http_host, self.settings.http_port)
-        for channel in self.channels.values():
+        self._channels_started = self.role.serves
+        for channel in self.channels.values() if self.role.serves else ():
             await channel.start(self.dead_letters.guard(self.handle))
 
     async def stop(self) -> None:
-        for channel in self.channels.values():
+        for channel in self.channels.values() if self._channels_started else ():
             await _quietly(channel.stop())
         if self._runner is not None:
             await self._runner.cleanup()
-        for worker in reversed(self.background):
+        for worker in reversed(self._started):
             await _quietly(worker.stop())
         await self.dispatcher.stop()
         await self.timers.stop()
+        if self.queue is not None:
+            await self.queue.close_async()
         await self.db.dispose()
+
+    async def _start(self, part: Lifecycle) -> None:
+        await part.start()
+        self._started.append(part)
 
     async def health(self) -> dict[str, object]:
         # Timer counts come from our table: touching the job store from this loop could
@@ -210,7 +243,7 @@ class Service:
         return {
             "platforms": sorted(self.channels),
             "reviewers": sorted({c.platform for c in self.review_places.channels}),
-            "scheduler": self.timers.scheduler.running,
+            "scheduler": self.timers.running,
             "timers_pending": timers,
             "outbox_pending": outbox,
             **await health_report(self.channels, self.dead_letters),

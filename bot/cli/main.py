@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from sqlalchemy.engine import make_url
 
 from bot.cli.errors import EXIT_INVALID, CliError, explain
 from bot.cli.plain_help import PlainHelp
+from bot.cli.roles import ROLE_NEEDS_POSTGRES, Role
 from bot.runtime.redaction import Redactor, configured_secrets, install_log_redaction
 from config.kit_loader import KitInvalid, load_kit
 from config.settings import Settings
@@ -88,12 +90,19 @@ def _run(work: Coroutine[Any, Any, T], settings: Settings) -> T:
 
 
 @app.command(cls=PlainHelp)
-def run() -> None:
+def run(
+    role: Annotated[Role, typer.Option(
+        "--role", help="all: everything (the default); with PostgreSQL, web: webhooks, "
+        "events, outbox, timers; worker: transcription jobs")] = Role.ALL,
+) -> None:
     """Run the service: enabled platforms, web server, scheduler, transcription workers."""
     from bot.cli.serve import serve
 
     settings = _settings(service=True)
-    _run(serve(settings), settings)
+    if role is not Role.ALL and make_url(settings.database_url).get_backend_name() != (
+            "postgresql"):
+        raise CliError(ROLE_NEEDS_POSTGRES.format(role=role.value), EXIT_INVALID)
+    _run(serve(settings, role), settings)
 
 
 @app.command(cls=PlainHelp)

@@ -19,6 +19,7 @@ from adapters.whatsapp.inbound import DeliveryStatus
 from adapters.whatsapp.transport import WhatsAppChannel
 from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
+from bot.cli.roles import Role
 from config.settings import Settings
 from conversations.events import Platform
 
@@ -118,8 +119,8 @@ def add_whatsapp(service: Service, settings: Settings) -> WhatsAppChannel:
     return channel
 
 
-async def build_service(settings: Settings) -> Service:
-    service = await Service.create(settings)
+async def build_service(settings: Settings, role: Role = Role.ALL) -> Service:
+    service = await Service.create(settings, role=role)
     if settings.telegram_enabled:
         add_telegram(service, settings)
     if settings.whatsapp_enabled:

@@ -7,6 +7,7 @@ import logging
 import signal
 
 from bot.cli.platforms import build_service
+from bot.cli.roles import Role
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,18 +23,21 @@ Try a kit right now in this terminal:  interview-bot shell <campaign-slug>
 (create a campaign first: interview-bot campaign create config/kits/support-screen.yaml)"""
 
 
-async def serve(settings: Settings) -> None:
-    service = await build_service(settings)
+async def serve(settings: Settings, role: Role = Role.ALL) -> None:
+    service = await build_service(settings, role)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
         await service.start()
-        if not service.channels:  # Slack alone reviews; candidates need a channel
+        if role is Role.WORKER:
+            log.info("interview-bot worker is running: transcription jobs")
+        elif not service.channels:  # Slack alone reviews; candidates need a channel
             log.warning(NO_PLATFORM_HELP)
-        log.info("interview-bot is running; platforms: %s",
-                 ", ".join(sorted(service.channels)) or "none")
+        if role.serves:
+            log.info("interview-bot is running (role %s); platforms: %s", role.value,
+                     ", ".join(sorted(service.channels)) or "none")
         await stop.wait()
     finally:
         log.info("shutting down")

@@ -20,7 +20,6 @@ from adapters.shell.channel import PLATFORM, Notice, ShellChannel
 from bot.cli.app import Service
 from bot.cli.shell_media import recording_of
 from bot.runtime.effects import AfterCommit
-from bot.runtime.timers import TimerScope
 from config.settings import Settings
 from conversations.buttons import Action, ButtonPayload
 from conversations.events import ButtonPressed, CommandReceived, ConversationRef, Started
@@ -77,7 +76,7 @@ async def run_shell(settings: Settings, session: ShellSession, log_note: str) ->
         campaign = await _live_campaign(service, session.slug)
         old, state = await _open_interview(service, campaign, session)
         # Before the timers start: they are this interview's only, kept in memory.
-        service.timers.scope = TimerScope(interview_id=state.interview_id)
+        service.use_terminal_timers(state.interview_id)
         channel.attach(ConversationRef(PLATFORM, state.interview_id, session.person))
         channel.write(INTRO.format(title=campaign.title, name=session.name) + log_note)
         await service.start(serve_http=False)

@@ -49,6 +49,7 @@ class AfterCommit:
     cancel: list[Cancel] = field(default_factory=list)
     wake_outbox: bool = False
     wake_transcriber: bool = False
+    transcribe: list[str] = field(default_factory=list)  # part ids queued now
     erased_media: list[str] = field(default_factory=list)
     submitted: list[str] = field(default_factory=list)
 
@@ -135,7 +136,8 @@ class EffectWriter:
                                      interview_id)
                 after.wake_outbox = True
             case Transcribe(part_id=part_id, interview_id=iid):
-                await uow.transcripts.enqueue(part_id, iid)
+                if await uow.transcripts.enqueue(part_id, iid):
+                    after.transcribe.append(part_id)
                 after.wake_transcriber = True
             case SubmitForReview(interview_id=iid, partial=partial):
                 await self._submit(uow, iid, partial, after)

@@ -60,8 +60,8 @@ class QueueTimers:
         return self.worker is not None and self.worker.running
 
     async def start(self) -> None:
-        await self.reconcile()
         if self.fire_jobs:
+            await self.reconcile()
             self.worker = QueueWorker(self.app, TIMERS_QUEUE, self.concurrency,
                                       self.heartbeat, self.poll)
             await self.worker.start()

@@ -31,7 +31,7 @@ from bot.transcription.port import Transcriber, Transcript
 from config.kit import Kit
 from conversations.events import ConversationRef, Platform, TranscriptReady
 from storage.db import Database, UnitOfWork
-from storage.records import CampaignStatus, TranscriptRecord
+from storage.records import CampaignStatus, TranscriptRecord, TranscriptStatus
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +89,14 @@ class TranscriptionWorker:
             await uow.commit()
         if released:
             log.info("transcription: %d interrupted job(s) queued again", released)
-        await asyncio.get_running_loop().run_in_executor(self._pool, self.transcriber.load)
-        warn_unsupported_languages(self.transcriber, await self._live_kit_languages())
+        await self.prepare()
         self._stopping = False
         self._runner = asyncio.create_task(self._run(), name="transcription-worker")
+
+    async def prepare(self) -> None:
+        """Load the model (once per process) and warn about kit languages it cannot do."""
+        await asyncio.get_running_loop().run_in_executor(self._pool, self.transcriber.load)
+        warn_unsupported_languages(self.transcriber, await self._live_kit_languages())
 
     async def stop(self) -> None:
         """Stop claiming; let running transcriptions finish and be stored (seconds at most)."""
@@ -141,6 +145,10 @@ class TranscriptionWorker:
             await uow.commit()
         return ids
 
+    async def transcribe_part(self, part_id: str) -> None:
+        """One part, start to end, outside the claiming loop (a task queue's job)."""
+        await self._transcribe(part_id)
+
     async def _transcribe(self, part_id: str) -> None:
         """One claimed part, start to end. Never raises: the part ends stored (result or
         failure); if the database refuses even that, it stays claimed, so the next start
@@ -159,7 +167,8 @@ class TranscriptionWorker:
     async def _job(self, part_id: str) -> _Job | None:
         async with self.db.unit_of_work(read_only=True) as uow:
             record = await uow.transcripts.get(part_id)
-            if record is None:  # erased since it was claimed: nothing left to do
+            if record is None or record.status is not TranscriptStatus.PENDING:
+                # erased since it was claimed, or done by an earlier run of its job
                 log.info("transcription of part %s skipped: no longer queued", part_id)
                 return None
             part = await uow.answers.part(part_id)
