@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import os
 import tempfile
 import time
@@ -32,6 +33,7 @@ from botocore.exceptions import ClientError
 
 from storage.blobs import MediaStore, StoredBlob, _move_into_place, _private_dir
 
+log = logging.getLogger(__name__)
 PART_BYTES = 8 * 1024 * 1024  # S3 wants >= 5 MiB per part but the last
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
@@ -57,10 +59,13 @@ def parse_media_url(url: str) -> BucketPlace:
 
 
 class S3MediaStore(MediaStore):
-    def __init__(self, url: str, cache_dir: Path, endpoint_url: str | None = None) -> None:
+    def __init__(self, url: str, cache_dir: Path, endpoint_url: str | None = None,
+                 cache_max_age_s: float | None = None) -> None:
         super().__init__(cache_dir)
         self.place = parse_media_url(url)
         self.endpoint_url = endpoint_url
+        self.cache_max_age_s = cache_max_age_s  # None: cached copies stay
+        self._pruned_at = time.monotonic()
         self._stack: AsyncExitStack | None = None
         self._client: Any = None
         self._opening = asyncio.Lock()
@@ -83,7 +88,9 @@ class S3MediaStore(MediaStore):
         self._stack, self._client = None, None
 
     async def put(self, chunks: AsyncIterator[bytes]) -> StoredBlob:
+        await self._prune_now_and_then()  # before: the new copy is never swept at once
         blob = await super().put(chunks)
+        await asyncio.to_thread(os.utime, blob.path)  # the same content again: fresh too
         if not await self.exists(blob.content_hash):
             await self._upload(blob)
         return blob
@@ -109,7 +116,10 @@ class S3MediaStore(MediaStore):
 
     async def local_path(self, path_or_hash: str) -> Path:
         target = await super().local_path(path_or_hash)
-        if not await asyncio.to_thread(target.is_file):
+        try:
+            await asyncio.to_thread(os.utime, target)  # in use: not swept soon
+        except FileNotFoundError:
+            await self._prune_now_and_then()
             await self._download(target.name, target)
         return target
 
@@ -118,6 +128,17 @@ class S3MediaStore(MediaStore):
         them); returns how many went. Bounds the cache's size and how long erased answers
         linger on machines other than the one that erased them."""
         return await asyncio.to_thread(_prune, self.root, time.time() - older_than_s)
+
+    async def _prune_now_and_then(self) -> None:
+        """The cache is swept as it grows (at most hourly, or each max age if shorter):
+        no timer of its own, and nothing to do on a machine that stores nothing."""
+        age = self.cache_max_age_s
+        if age is None or time.monotonic() - self._pruned_at < min(age, 3600.0):
+            return
+        self._pruned_at = time.monotonic()
+        gone = await self.prune_cache(age)
+        if gone:
+            log.info("media cache: %d copies older than %.0f s removed", gone, age)
 
     def _key(self, content_hash: str) -> str:
         self.path_for(content_hash)  # validates the hash

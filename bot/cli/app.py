@@ -228,7 +228,8 @@ def build_media_store(settings: Settings) -> MediaStore:
     if settings.media_url is None:
         return MediaStore(settings.media_dir)
     return S3MediaStore(settings.media_url, settings.media_dir,
-                        endpoint_url=settings.media_s3_endpoint_url)
+                        endpoint_url=settings.media_s3_endpoint_url,
+                        cache_max_age_s=settings.media_cache_hours * 3600)
 
 
 def reading_store(transcriber: Transcriber, store: MediaStore) -> Transcriber:

@@ -35,6 +35,10 @@ def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
+def _cached(root: Path) -> list[str]:
+    return sorted(p.name for p in root.glob("??/*"))
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
@@ -222,3 +226,17 @@ async def test_the_transcriber_reads_an_answer_another_machine_stored(
     finally:
         await web.close()
         await worker_store.close()
+
+
+async def test_the_cache_is_swept_as_it_is_used(
+    tmp_path: Path, s3_endpoint: str, s3_bucket: str
+) -> None:
+    store = S3MediaStore(f"s3://{s3_bucket}", tmp_path, s3_endpoint, cache_max_age_s=0)
+    try:
+        first = await store.put_bytes(b"first answer")
+        second = await store.put_bytes(b"second answer")  # sweeps the first copy
+        assert _cached(tmp_path) == [second.content_hash]  # the second put swept the first
+        assert _read(await store.local_path(first.path)) == b"first answer"
+        assert _cached(tmp_path) == [first.content_hash]  # the download swept the other
+    finally:
+        await store.close()
