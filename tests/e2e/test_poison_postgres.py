@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,6 @@ from sqlalchemy import update
 
 from storage.db import Database
 from storage.models import InterviewRow
-from tests.contract.conftest import _pg_admin, _pg_reachable, _pg_url
 from tests.e2e.conftest import new_bot
 from tests.e2e.harness import BotProcess, create_campaign, run_cli, wait_until
 from tests.fakes.telegram import FakeTelegram, FakeUser
@@ -26,18 +23,6 @@ from tests.fakes.telegram import FakeTelegram, FakeUser
 pytestmark = pytest.mark.e2e
 CANDIDATES = 100
 POISONED = 37  # the candidate whose first name carries U+0000
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    if not _pg_reachable():
-        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
-    name = f"ib_e2e_{secrets.token_hex(6)}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield _pg_url(name)
-    finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _invites(env: dict[str, str], slug: str, names: list[str]) -> list[str]:
