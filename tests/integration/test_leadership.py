@@ -48,10 +48,12 @@ async def holder_pid(name: str) -> int | None:
     key = advisory_key(name) & 0xFFFFFFFFFFFFFFFF
     conn = await asyncpg.connect(PG_ADMIN_DSN)
     try:
-        return await conn.fetchval(  # a bigint key shows as classid (high) and objid (low)
+        # A bigint key shows as classid (its high half) and objid (its low half).
+        pid: int | None = await conn.fetchval(
             "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
             "AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1",
             key >> 32, key & 0xFFFFFFFF)
+        return pid
     finally:
         await conn.close()
 
