@@ -3,7 +3,9 @@
 The same interface as the folder store (`storage/blobs.py`), which it extends: the folder
 (`MEDIA_DIR`) becomes this machine's cache. A put streams into the cache (hashing as it goes),
 then uploads the file under `<prefix>/<sha256[:2]>/<sha256>` (one request up to 8 MiB,
-multipart above, so memory stays bounded); the same content stored twice is one object.
+multipart above, so memory stays bounded); the same content stored twice is one object
+(uploaded again rather than asked about first: one request fewer per answer, and no need for
+the ListBucket permission that a HEAD on a missing key requires).
 Readers that need a file (the transcriber, review uploads) ask `local_path`, which downloads
 a blob another machine stored into the cache, checking its hash on the way.
 
@@ -91,8 +93,7 @@ class S3MediaStore(MediaStore):
         await self._prune_now_and_then()  # before: the new copy is never swept at once
         blob = await super().put(chunks)
         await asyncio.to_thread(os.utime, blob.path)  # the same content again: fresh too
-        if not await self.exists(blob.content_hash):
-            await self._upload(blob)
+        await self._upload(blob)  # same key, same bytes: uploading twice is harmless
         return blob
 
     async def exists(self, content_hash: str) -> bool:
