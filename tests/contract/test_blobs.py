@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-import secrets
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -37,39 +36,6 @@ def _files(root: Path) -> list[Path]:
 
 def _cached(root: Path) -> list[str]:
     return sorted(p.name for p in root.glob("??/*"))
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                                            "AWS_DEFAULT_REGION")}
-    os.environ.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-                      AWS_DEFAULT_REGION="us-east-1")
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@pytest.fixture
-def s3_bucket(s3_endpoint: str) -> str:
-    """A fresh bucket per test, so blobs never leak between tests (made with moto's own
-    dependency, boto3, so that async fixtures do not nest)."""
-    import boto3
-
-    name = f"media-{secrets.token_hex(4)}"
-    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=name)
-    return name
 
 
 @pytest.fixture(params=["folder", "s3"])
