@@ -77,6 +77,9 @@ def _settings(*, service: bool = False, log_file: Path | None = None) -> Setting
     # at DEBUG, whole request bodies (candidates' answers): neither belongs in our log.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("pywa").setLevel(logging.WARNING)
+    # botocore (MEDIA_URL=s3://…) logs signed request headers at DEBUG.
+    logging.getLogger("botocore").setLevel(logging.WARNING)
+    logging.getLogger("aiobotocore").setLevel(logging.WARNING)
     return settings
 
 

@@ -34,9 +34,19 @@ class StoredMediaTranscriber:
 
     def transcribe(self, path: Path, language: str | None) -> Transcript:
         """Blocking; called from a worker thread, never from the loop itself."""
+        if _running_loop() is self.loop:  # waiting here would wait for ourselves forever
+            raise RuntimeError("StoredMediaTranscriber.transcribe blocks: call it from a "
+                               "worker thread, not from the event loop")
         fetching = asyncio.run_coroutine_threadsafe(self.store.local_path(str(path)), self.loop)
         try:
             local = fetching.result(FETCH_TIMEOUT_S)
         except FileNotFoundError as exc:
             raise TranscriptionFailed(FailureReason.FILE_MISSING, str(exc)) from exc
         return self.inner.transcribe(local, language)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

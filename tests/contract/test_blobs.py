@@ -206,3 +206,10 @@ async def test_the_cache_is_swept_as_it_is_used(
         assert _cached(tmp_path) == [first.content_hash]  # the download swept the other
     finally:
         await store.close()
+
+
+async def test_the_store_reading_transcriber_refuses_to_block_the_loop(tmp_path: Path) -> None:
+    transcriber = StoredMediaTranscriber(_Recording(), MediaStore(tmp_path),
+                                         asyncio.get_running_loop())
+    with pytest.raises(RuntimeError, match="worker thread"):
+        transcriber.transcribe(tmp_path / "x", None)
