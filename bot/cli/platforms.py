@@ -22,6 +22,7 @@ from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
 from config.settings import Settings
 from conversations.events import Platform
+from storage.db import Database
 from storage.leader import AdvisoryLeadership
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
         webhook_secret=secret.get_secret_value() if secret else None,
         recruiter_chats=telegram_recruiters(settings.recruiter_ids),
         on_rejected=service.dead_letters.reject,
-        leadership=polling_leadership(service, settings) if webhook_url is None else None,
+        leadership=None if webhook_url else polling_leadership(service.db, settings),
     )
     service.add_channel(channel)
     service.routes["/telegram/webhook"] = channel.webhook
@@ -55,15 +56,15 @@ def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
     return channel
 
 
-def polling_leadership(service: Service, settings: Settings) -> Leadership | None:
+def polling_leadership(db: Database, settings: Settings) -> Leadership | None:
     """Long polling takes one poller per bot: on PostgreSQL (several replicas possible) the
     replica holding the bot's advisory lock polls; SQLite is one process, always the leader.
     Webhook mode needs no leader: Telegram spreads the requests over the replicas."""
-    if service.db.backend != "postgresql":
+    if db.backend != "postgresql":
         return None
     assert settings.telegram_bot_token is not None
     bot_id = settings.telegram_bot_token.get_secret_value().split(":", 1)[0]  # not secret
-    return AdvisoryLeadership(service.db.engine, f"telegram-polling:{bot_id}")
+    return AdvisoryLeadership(db.engine, f"telegram-polling:{bot_id}")
 
 
 def add_telegram_reviewers(

@@ -8,12 +8,16 @@ import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from storage.db import advisory_key
+from bot.cli.platforms import polling_leadership
+from config.settings import Settings
+from storage.db import Database, advisory_key
 from storage.leader import AdvisoryLeadership
 from tests.contract.conftest import PG_ADMIN_DSN, _pg_reachable, _pg_url
 from tests.e2e.harness import wait_until
@@ -95,3 +99,17 @@ async def test_the_lead_passes_on_and_survives_a_killed_connection(
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_only_long_polling_on_postgresql_has_a_leader(tmp_path: Path) -> None:
+    settings = Settings(telegram_bot_token=SecretStr("4242:secret-part"))
+    sqlite = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    postgres = Database.from_url("postgresql+asyncpg://bot@127.0.0.1:1/none")  # never used
+    try:
+        assert polling_leadership(sqlite, settings) is None  # one process: always the leader
+        leads = polling_leadership(postgres, settings)
+        assert isinstance(leads, AdvisoryLeadership)
+        assert leads.name == "telegram-polling:4242"  # the bot id, never the secret part
+    finally:
+        await sqlite.dispose()
+        await postgres.dispose()
