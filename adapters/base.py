@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from conversations.events import ConversationRef, Event
 from conversations.messages import RenderedMessage
@@ -88,3 +88,13 @@ class ReportsHealth(Protocol):
     """A channel that can tell why it cannot receive right now (long polling can)."""
 
     def degraded(self) -> str | None: ...
+
+
+class Leadership(Protocol):
+    """Work that only one replica may do at a time (Telegram long polling: a second poller
+    is refused). Without several replicas there is no such port: the work just runs."""
+
+    async def lead(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run `work` whenever this process leads (again after a handover); cancelling
+        `lead` stops it and gives the lead up."""
+        ...

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/interview-bot.db"
@@ -18,7 +18,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
     database_url: str = DEFAULT_DATABASE_URL
-    media_dir: Path = Path("./data/media")
+    media_dir: Path = Path("./data/media")  # with MEDIA_URL: this machine's cache of it
+    media_url: str | None = None  # s3://bucket/prefix: media shared by several machines
+    media_s3_endpoint_url: str | None = None  # else AWS_ENDPOINT_URL / the AWS default
+    media_cache_hours: float = 24.0  # with MEDIA_URL: cached copies older than this go
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     public_url: str | None = None
@@ -63,6 +66,15 @@ class Settings(BaseSettings):
     telegram_chat_rate: float = 1.0
     delivery_max_attempts: int = 8
     dead_letter_after_failures: int = 3  # an inbound event failing this often is set aside
+
+    @field_validator("media_url")
+    @classmethod
+    def _s3_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        if value is not None and not (value.startswith("s3://") and len(value) > 5):
+            raise ValueError(f"MEDIA_URL must look like s3://bucket/prefix, not {value!r}")
+        return value
 
     @property
     def telegram_enabled(self) -> bool:

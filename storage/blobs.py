@@ -29,6 +29,9 @@ class StoredBlob:
 
 
 class MediaStore:
+    """The folder store (the default). `storage/s3blobs.py` keeps the same interface over an
+    S3-compatible bucket, with this folder as its local cache."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
@@ -36,6 +39,15 @@ class MediaStore:
         if not _HASH.match(content_hash):
             raise ValueError(f"not a sha256 hex digest: {content_hash!r}")
         return self.root / content_hash[:2] / content_hash
+
+    async def local_path(self, path_or_hash: str) -> Path:
+        """A readable local file for a stored blob, named by its hash or by a path a
+        repository returned (which may be another machine's cache path: only its name, the
+        hash, counts). The folder store's blobs are local already."""
+        return self.path_for(Path(path_or_hash).name)
+
+    async def close(self) -> None:
+        """Release connections (the folder store holds none)."""
 
     async def put(self, chunks: AsyncIterator[bytes]) -> StoredBlob:
         """Stream chunks into the store; returns the hash, final path and size."""

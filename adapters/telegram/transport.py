@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 
 import aiohttp
@@ -22,7 +23,7 @@ from aiogram.exceptions import (
 from aiogram.types import BotCommand, BotCommandScopeChat
 from aiohttp import web
 
-from adapters.base import EventSink, RejectedInput, RejectionSink, SentMessage
+from adapters.base import EventSink, Leadership, RejectedInput, RejectionSink, SentMessage
 from adapters.errors import DeliveryFailed, MediaTooLarge, MediaUnavailable, RecipientUnavailable
 from adapters.ratelimit import RateLimiter
 from adapters.telegram.polling import ALLOWED_UPDATES, LongPoller
@@ -61,6 +62,7 @@ class TelegramChannel:
         webhook_url: str | None = None, webhook_secret: str | None = None,
         recruiter_chats: tuple[int, ...] = (),
         on_rejected: RejectionSink | None = None,
+        leadership: Leadership | None = None,
     ) -> None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
         self.bot = Bot(token=token, session=session)
@@ -69,6 +71,7 @@ class TelegramChannel:
         self._webhook_secret = webhook_secret
         self._recruiter_chats = recruiter_chats
         self._on_rejected = on_rejected or _log_only
+        self._leadership = leadership  # several replicas: only the leader polls
         self._receiver: UpdateReceiver | None = None
         self._poller: LongPoller | None = None
         self._polling: asyncio.Task[None] | None = None
@@ -92,8 +95,11 @@ class TelegramChannel:
         else:
             await self.bot.delete_webhook()
             self._poller = LongPoller(self.bot, self._receiver.handle_batch)
-            self._polling = asyncio.create_task(self._poller.run(), name="telegram-poll")
-            log.info("telegram: long polling as @%s", self.username)
+            polling = self._poller.run if self._leadership is None else \
+                partial(self._leadership.lead, self._poller.run)
+            self._polling = asyncio.create_task(polling(), name="telegram-poll")
+            log.info("telegram: long polling as @%s%s", self.username,
+                     "" if self._leadership is None else " (by the replica that leads)")
 
     async def _recruiter_menus(self) -> None:
         """Recruiters see their commands in the menu of their own chat with the bot."""

@@ -43,14 +43,17 @@ from bot.runtime.outbox_kinds import OutboxKind
 from bot.runtime.senders import MessageSender
 from bot.runtime.timer_port import TimerPort, TimerScope
 from bot.runtime.timers import TimerService
+from bot.transcription.port import Transcriber
 from bot.transcription.probe import probe_media
 from bot.transcription.queue_jobs import TranscriptionJobs
+from bot.transcription.stored_media import StoredMediaTranscriber
 from bot.transcription.whisper import WhisperTranscriber
 from bot.transcription.worker import TranscriptionWorker
 from config.settings import Settings
 from conversations.events import Event, Platform
 from storage.blobs import MediaStore
 from storage.db import Database
+from storage.s3blobs import S3MediaStore
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +118,7 @@ class Service:
                               wake_outbox=dispatcher.wake)
         decisions = Decisions(db=db, places=places, gate=gate, clock=clock, emit=runtime.handle)
         service = cls(
-            settings=settings, db=db, store=MediaStore(settings.media_dir), metrics=metrics,
+            settings=settings, db=db, store=build_media_store(settings), metrics=metrics,
             clock=clock, runtime=runtime, dispatcher=dispatcher,
             timers=build_timers(db, settings, clock, runtime, scope, queue, role),
             catalogs=catalogs, recruiter_desk=recruiter_desk,
@@ -129,7 +132,8 @@ class Service:
         holder["service"] = service
         service._register_outbox_handlers(kits)
         worker = TranscriptionWorker(
-            db=db, transcriber=build_transcriber(settings), emit=runtime.handle, clock=clock,
+            db=db, transcriber=reading_store(build_transcriber(settings), service.store),
+            emit=runtime.handle, clock=clock,
             metrics=metrics, workers=max(1, settings.transcribe_workers), kits=kits,
         )
         transcription = build_transcription(db, settings, worker, queue, role)
@@ -154,7 +158,7 @@ class Service:
                                emit=self.runtime.handle, clock=self.clock,
                                probe_duration=lambda path: probe_media(path).duration_s)
         review = ReviewService(db=self.db, places=self.review_places, clock=self.clock,
-                               wake_outbox=self.dispatcher.wake)
+                               wake_outbox=self.dispatcher.wake, store=self.store)
         secret = self.settings.decision_webhook_secret
         webhook = DecisionWebhookSender(self.settings.decision_webhook_url,
                                         secret.get_secret_value() if secret else None)
@@ -228,6 +232,7 @@ class Service:
         await self.timers.stop()
         if self.queue is not None:
             await self.queue.close_async()
+        await _quietly(self.store.close())
         await self.db.dispose()
 
     async def _start(self, part: Lifecycle) -> None:
@@ -248,6 +253,23 @@ class Service:
             "outbox_pending": outbox,
             **await health_report(self.channels, self.dead_letters),
         }
+
+
+def build_media_store(settings: Settings) -> MediaStore:
+    """The folder `MEDIA_DIR`, or with `MEDIA_URL` an S3-compatible bucket (the folder is
+    then this machine's cache)."""
+    if settings.media_url is None:
+        return MediaStore(settings.media_dir)
+    return S3MediaStore(settings.media_url, settings.media_dir,
+                        endpoint_url=settings.media_s3_endpoint_url,
+                        cache_max_age_s=settings.media_cache_hours * 3600)
+
+
+def reading_store(transcriber: Transcriber, store: MediaStore) -> Transcriber:
+    """With a shared store, answers stored on another machine are fetched before decoding."""
+    if not isinstance(store, S3MediaStore):
+        return transcriber
+    return StoredMediaTranscriber(transcriber, store, asyncio.get_running_loop())
 
 
 def build_transcriber(settings: Settings) -> WhisperTranscriber:

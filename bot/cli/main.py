@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
 from bot.cli.errors import EXIT_INVALID, CliError, explain
@@ -55,7 +56,12 @@ def _global(
 
 def _settings(*, service: bool = False, log_file: Path | None = None) -> Settings:
     """Settings, and logging: INFO for the service (LOG_LEVEL), else warnings only."""
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # one plain line per wrong setting, never a traceback
+        raise CliError("\n".join(
+            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        ), EXIT_INVALID) from exc
     if service or _options["verbose"]:
         level = settings.log_level.upper() if service else "INFO"
         handler: logging.Handler = logging.StreamHandler(sys.stderr)
@@ -73,6 +79,9 @@ def _settings(*, service: bool = False, log_file: Path | None = None) -> Setting
     # at DEBUG, whole request bodies (candidates' answers): neither belongs in our log.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("pywa").setLevel(logging.WARNING)
+    # botocore (MEDIA_URL=s3://…) logs signed request headers at DEBUG.
+    logging.getLogger("botocore").setLevel(logging.WARNING)
+    logging.getLogger("aiobotocore").setLevel(logging.WARNING)
     return settings
 
 

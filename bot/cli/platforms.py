@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from adapters.base import Leadership
 from adapters.ratelimit import RateLimiter
 from adapters.slack.app import SocketMode, aiohttp_handler, build_app
 from adapters.slack.review_channel import SlackReviewChannel
@@ -22,6 +23,8 @@ from bot.cli.app import Service
 from bot.cli.roles import Role
 from config.settings import Settings
 from conversations.events import Platform
+from storage.db import Database
+from storage.leader import AdvisoryLeadership
 
 log = logging.getLogger(__name__)
 # WhatsApp Cloud API: 80 messages/s per business number by default; per candidate a short
@@ -46,11 +49,23 @@ def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
         webhook_secret=secret.get_secret_value() if secret else None,
         recruiter_chats=telegram_recruiters(settings.recruiter_ids),
         on_rejected=service.dead_letters.reject,
+        leadership=None if webhook_url else polling_leadership(service.db, settings),
     )
     service.add_channel(channel)
     service.routes["/telegram/webhook"] = channel.webhook
     add_telegram_reviewers(service, settings, channel, limiter)
     return channel
+
+
+def polling_leadership(db: Database, settings: Settings) -> Leadership | None:
+    """Long polling takes one poller per bot: on PostgreSQL (several replicas possible) the
+    replica holding the bot's advisory lock polls; SQLite is one process, always the leader.
+    Webhook mode needs no leader: Telegram spreads the requests over the replicas."""
+    if db.backend != "postgresql":
+        return None
+    assert settings.telegram_bot_token is not None
+    bot_id = settings.telegram_bot_token.get_secret_value().split(":", 1)[0]  # not secret
+    return AdvisoryLeadership(db.engine, f"telegram-polling:{bot_id}")
 
 
 def add_telegram_reviewers(

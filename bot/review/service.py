@@ -31,6 +31,7 @@ from conversations.review_port import ReviewChannel
 from conversations.review_views import AggregateView, ErasedView, MediaView
 from conversations.scoring import Progress
 from conversations.state import Phase
+from storage.blobs import MediaStore
 from storage.db import Database, UnitOfWork
 from storage.records import OutboxItem, ReviewPost
 
@@ -47,6 +48,8 @@ class ReviewService:
     places: ReviewPlaces
     clock: Clock
     wake_outbox: Callable[[], None]
+    # Recordings are read from this machine's copy (an S3 store downloads it on demand).
+    store: MediaStore | None = None
 
     async def post(self, item: OutboxItem) -> str | None:
         iid = str(item.payload["interview_id"])
@@ -105,8 +108,11 @@ class ReviewService:
     async def upload(self, item: OutboxItem) -> str | None:
         p = item.payload
         place = str(p.get("place") or p["channel"])  # rows written before the port: channel
+        path = str(p["path"])
+        if self.store is not None:
+            path = str(await self.store.local_path(path))
         media = MediaView(
-            path=str(p["path"]), filename=str(p["filename"]), title=str(p["title"]),
+            path=path, filename=str(p["filename"]), title=str(p["title"]),
             kind=str(p.get("kind") or ""), source_platform=str(p.get("source_platform") or ""),
             file_ref=p.get("file_ref"),
         )

@@ -12,12 +12,14 @@ import asyncio
 import os
 
 from alembic import context
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+MIGRATION_LOCK = "interview-bot:migrate"
 
 
 def _configure(connection: Connection) -> None:
@@ -32,7 +34,19 @@ def _configure(connection: Connection) -> None:
 def run_with_connection(connection: Connection) -> None:
     _configure(connection)
     with context.begin_transaction():
+        _one_migrator_at_a_time(connection)
         context.run_migrations()
+
+
+def _one_migrator_at_a_time(connection: Connection) -> None:
+    """PostgreSQL: replicas starting together migrate once. The first takes a transaction-
+    scoped advisory lock; the others wait on it, then read the version it committed and have
+    nothing left to do. (SQLite has one writer anyway.)"""
+    if connection.dialect.name != "postgresql":
+        return
+    from storage.db import advisory_key
+
+    connection.execute(select(func.pg_advisory_xact_lock(advisory_key(MIGRATION_LOCK))))
 
 
 async def run_from_url(url: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from tests.contract.conftest import _pg_admin, _pg_reachable, _pg_url
 from tests.e2e.harness import BotProcess, base_env, leaked_secrets
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.whatsapp import FakeWhatsApp
@@ -31,6 +33,19 @@ def telegram_env(tmp_path: Path, fake_telegram: FakeTelegram) -> dict[str, str]:
         TELEGRAM_BOT_TOKEN=fake_telegram.token,
         TELEGRAM_API_URL=fake_telegram.base_url,
     )
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A fresh, empty PostgreSQL database for one test (skipped without PostgreSQL)."""
+    if not _pg_reachable():
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    name = f"ib_e2e_{secrets.token_hex(6)}"
+    await _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield _pg_url(name)
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

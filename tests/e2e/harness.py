@@ -81,6 +81,14 @@ async def create_invite(env: dict[str, str], slug: str, name: str) -> str:
     return link.rsplit("start=", 1)[-1]
 
 
+async def create_invites(env: dict[str, str], slug: str, names: list[str]) -> list[str]:
+    """One invite token per name, in order (one `invite` run)."""
+    args = [a for n in names for a in ("--name", n)]
+    code, out, err = await run_cli(env, "invite", slug, *args)
+    assert code == 0, err
+    return [line.split("\t")[-1].rsplit("start=", 1)[-1] for line in out.strip().splitlines()]
+
+
 async def wait_until(
     probe: Callable[[], Awaitable[bool]], timeout: float, what: str, every: float = 0.05
 ) -> None:

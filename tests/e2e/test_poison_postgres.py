@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,33 +16,13 @@ from sqlalchemy import update
 
 from storage.db import Database
 from storage.models import InterviewRow
-from tests.contract.conftest import _pg_admin, _pg_reachable, _pg_url
 from tests.e2e.conftest import new_bot
-from tests.e2e.harness import BotProcess, create_campaign, run_cli, wait_until
+from tests.e2e.harness import BotProcess, create_campaign, create_invites, run_cli, wait_until
 from tests.fakes.telegram import FakeTelegram, FakeUser
 
 pytestmark = pytest.mark.e2e
 CANDIDATES = 100
 POISONED = 37  # the candidate whose first name carries U+0000
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    if not _pg_reachable():
-        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
-    name = f"ib_e2e_{secrets.token_hex(6)}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield _pg_url(name)
-    finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-async def _invites(env: dict[str, str], slug: str, names: list[str]) -> list[str]:
-    args = [a for n in names for a in ("--name", n)]
-    code, out, err = await run_cli(env, "invite", slug, *args)
-    assert code == 0, err
-    return [line.split("\t")[-1].rsplit("start=", 1)[-1] for line in out.strip().splitlines()]
 
 
 async def _all_answered(users: list[FakeUser], timeout: float) -> None:
@@ -58,7 +36,7 @@ async def test_a_nul_among_100_candidates_on_postgresql(
 ) -> None:
     env = {**telegram_env, "DATABASE_URL": pg_url}
     slug = await create_campaign(env)
-    tokens = await _invites(env, slug, [f"Candidate {n}" for n in range(CANDIDATES)])
+    tokens = await create_invites(env, slug, [f"Candidate {n}" for n in range(CANDIDATES)])
     users = [
         fake_telegram.user(50_000 + n, "Ro\x00bert" if n == POISONED else f"Cand{n}")
         for n in range(CANDIDATES)
@@ -80,7 +58,7 @@ async def test_an_update_failing_every_time_is_set_aside_on_postgresql(
 ) -> None:
     env = {**telegram_env, "DATABASE_URL": pg_url, "DEAD_LETTER_AFTER_FAILURES": "3"}
     slug = await create_campaign(env)
-    tokens = await _invites(env, slug, [f"Candidate {n}" for n in range(21)])
+    tokens = await create_invites(env, slug, [f"Candidate {n}" for n in range(21)])
     users = [fake_telegram.user(60_000 + n, f"Cand{n}") for n in range(21)]
     bot = new_bot(env, tmp_path, bot_process)
     await bot.start()
