@@ -6,12 +6,15 @@ Names are the ones INTERFACE.md fixes; a platform is on when its credentials are
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/interview-bot.db"
+WHATSAPP_TEMPLATE_PURPOSES = ("reminder", "deadline", "decision")
+TEMPLATE_PART = re.compile(r"[A-Za-z0-9_]{1,512}")
 
 
 class Settings(BaseSettings):
@@ -42,6 +45,11 @@ class Settings(BaseSettings):
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_number: str | None = None
+    # Approved message templates (`name:language`, e.g. `interview_reminder:en`) for what
+    # must reach a candidate outside WhatsApp's 24-hour window; unset: the message waits.
+    whatsapp_template_reminder: str | None = None
+    whatsapp_template_deadline: str | None = None
+    whatsapp_template_decision: str | None = None
 
     recruiters: str = ""  # comma list of platform:user_id
 
@@ -83,6 +91,22 @@ class Settings(BaseSettings):
     @property
     def whatsapp_enabled(self) -> bool:
         return self.whatsapp_token is not None and self.whatsapp_phone_number_id is not None
+
+    @property
+    def whatsapp_templates(self) -> dict[str, tuple[str, str]]:
+        """purpose -> (template name, language code); ValueError names a malformed one."""
+        templates: dict[str, tuple[str, str]] = {}
+        for purpose in WHATSAPP_TEMPLATE_PURPOSES:
+            value = getattr(self, f"whatsapp_template_{purpose}")
+            if not value:
+                continue
+            name, _, language = value.strip().partition(":")
+            if not name or not language or not TEMPLATE_PART.fullmatch(name) \
+                    or not TEMPLATE_PART.fullmatch(language):
+                raise ValueError(f"WHATSAPP_TEMPLATE_{purpose.upper()} must be "
+                                 f"name:language (e.g. interview_{purpose}:en), not {value!r}")
+            templates[purpose] = (name, language)
+        return templates
 
     @property
     def recruiter_ids(self) -> frozenset[str]:

@@ -44,6 +44,9 @@ class Bot:
             raise RuntimeError("database down")
         self.events.append(event)
 
+    async def status(self, status: DeliveryStatus) -> None:
+        self.statuses.append(status)
+
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeWhatsApp]:
@@ -61,7 +64,7 @@ def channel_for(fake: FakeWhatsApp, token: str | None = None) -> WhatsAppChannel
 async def bot(fake: FakeWhatsApp) -> AsyncIterator[Bot]:
     channel = channel_for(fake)
     served = Bot(channel)
-    channel._on_status = served.statuses.append
+    channel._on_status = served.status
     app = web.Application()
     app.router.add_route("*", "/whatsapp/webhook", WhatsAppWebhook(channel, VERIFY).handle)
     runner = web.AppRunner(app, access_log=None)
