@@ -143,8 +143,6 @@ class WhatsAppChannel:
             await self._sink(event)
 
     async def _report(self, status: DeliveryStatus) -> None:
-        if self._on_status is not None:
-            await self._on_status(status)
         if status.status == "failed":
             # The recipient's number stays out of the log; the message id finds the row.
             log.warning("whatsapp: message %s failed: %s", status.message_id,
@@ -152,6 +150,8 @@ class WhatsAppChannel:
                         or "no reason given")
         else:
             log.debug("whatsapp: message %s %s", status.message_id, status.status)
+        if self._on_status is not None:
+            await self._on_status(status)
 
     # -- outbound ------------------------------------------------------------------------
 

@@ -110,7 +110,8 @@ class Runtime:
                 return None
             event = await as_choice(uow, event)  # a typed number for an unshown button
             state = await self._load_state(uow, event)
-            kit = await self.kits.get(uow, state.kit_version_id) if state is not None else None
+            kit = (await self.kits.get_for(uow, state.kit_version_id, caps)
+                   if state is not None else None)
             decision = decide(state, event, now, kit)
             after = await self._persist(uow, state, decision)
             after.wake_outbox = after.wake_outbox or released
