@@ -17,6 +17,10 @@ WHATSAPP_TEMPLATE_PURPOSES = ("reminder", "deadline", "decision")
 TEMPLATE_PART = re.compile(r"[A-Za-z0-9_]{1,512}")
 
 
+class SettingInvalid(ValueError):
+    """A setting has a value the service cannot use (the CLI prints it as one line)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
@@ -94,7 +98,7 @@ class Settings(BaseSettings):
 
     @property
     def whatsapp_templates(self) -> dict[str, tuple[str, str]]:
-        """purpose -> (template name, language code); ValueError names a malformed one."""
+        """purpose -> (template name, language code); SettingInvalid names a malformed one."""
         templates: dict[str, tuple[str, str]] = {}
         for purpose in WHATSAPP_TEMPLATE_PURPOSES:
             value = getattr(self, f"whatsapp_template_{purpose}")
@@ -103,7 +107,7 @@ class Settings(BaseSettings):
             name, _, language = value.strip().partition(":")
             if not name or not language or not TEMPLATE_PART.fullmatch(name) \
                     or not TEMPLATE_PART.fullmatch(language):
-                raise ValueError(f"WHATSAPP_TEMPLATE_{purpose.upper()} must be "
+                raise SettingInvalid(f"WHATSAPP_TEMPLATE_{purpose.upper()} must be "
                                  f"name:language (e.g. interview_{purpose}:en), not {value!r}")
             templates[purpose] = (name, language)
         return templates

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import logging
 
+from adapters.base import Capabilities
 from adapters.ratelimit import RateLimiter
 from adapters.slack.app import SocketMode, aiohttp_handler, build_app
 from adapters.slack.review_channel import SlackReviewChannel
 from adapters.slack.transport import SlackWeb, build_client
+from adapters.telegram.render import CAPABILITIES as TELEGRAM_CAPABILITIES
 from adapters.telegram.review_channel import TelegramReviewChannel
 from adapters.telegram.review_inbound import ReviewInbound
 from adapters.telegram.transport import TelegramChannel
 from adapters.whatsapp.inbound import DeliveryStatus
+from adapters.whatsapp.render import CAPABILITIES as WHATSAPP_CAPABILITIES
 from adapters.whatsapp.transport import WhatsAppChannel
 from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
@@ -30,6 +33,17 @@ log = logging.getLogger(__name__)
 WHATSAPP_GLOBAL_RATE = 80.0
 WHATSAPP_CHAT_RATE = 1.0
 WHATSAPP_CHAT_BURST = 5.0
+
+
+def candidate_capabilities(settings: Settings) -> dict[str, Capabilities]:
+    """What each candidate channel turned on in `settings` can show and take (for
+    `kit validate`), without connecting to anything."""
+    channels: dict[str, Capabilities] = {}
+    if settings.telegram_enabled:
+        channels[Platform.TELEGRAM] = TELEGRAM_CAPABILITIES
+    if settings.whatsapp_enabled:
+        channels[Platform.WHATSAPP] = WHATSAPP_CAPABILITIES
+    return channels
 
 
 def add_telegram(service: Service, settings: Settings) -> TelegramChannel:

@@ -104,6 +104,7 @@ class FakeWhatsApp:
     webhook_url: str | None = None
     sent: list[Sent] = field(default_factory=list)
     outside_window: list[Sent] = field(default_factory=list)  # free-form, refused with 131047
+    undelivered_statuses: list[JsonDict] = field(default_factory=list)  # the bot was gone
     refused: list[tuple[JsonDict, Refused]] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     media: dict[str, Media] = field(default_factory=dict)
@@ -245,7 +246,10 @@ class FakeWhatsApp:
                          "recipient_id": sent.to,
                          "errors": [{"code": failure[0], "title": failure[1]}]}]
         for status in statuses:
-            await self.push({"statuses": [status]})
+            try:
+                await self.push({"statuses": [status]})
+            except aiohttp.ClientError:  # the bot stopped meanwhile (Meta would retry later)
+                self.undelivered_statuses.append(status)
 
     # -- the Graph API -------------------------------------------------------------------
 
