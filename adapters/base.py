@@ -38,6 +38,9 @@ class Capabilities:
     # Whether a media message says how long it is (WhatsApp's do not: the runtime measures
     # the file once downloaded).
     media_durations: bool = True
+    # Free-form messages only within this many seconds of the user's last message
+    # (WhatsApp: 24 h); outside it only templates (`SendsTemplates`). None: no such rule.
+    reply_window_seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +101,15 @@ class Leadership(Protocol):
         """Run `work` whenever this process leads (again after a handover); cancelling
         `lead` stops it and gives the lead up."""
         ...
+
+
+@runtime_checkable
+class SendsTemplates(Protocol):
+    """A channel that can reach a user outside its reply window with pre-approved templates,
+    one per purpose (`reminder`, `deadline`, `decision`) when configured."""
+
+    def has_template(self, purpose: str) -> bool: ...
+
+    async def send_template(
+        self, to: ConversationRef, purpose: str, params: Sequence[str]
+    ) -> SentMessage: ...

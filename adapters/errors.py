@@ -10,14 +10,23 @@ class AdapterError(Exception):
 class DeliveryFailed(AdapterError):
     """A send that may succeed later (429, 5xx, timeout). `retry_after` in seconds if known."""
 
-    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, reason: str, *, retry_after: float | None = None, throttled: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        # A rate limit (not a fault): retried, slower, however often it comes; never failed.
+        self.throttled = throttled
 
 
 class RecipientUnavailable(AdapterError):
     """A send that will never succeed (blocked the bot, chat gone, bad request)."""
+
+
+class OutsideReplyWindow(AdapterError):
+    """The platform refused a free-form message: the user's reply window is closed
+    (WhatsApp error 131047); only a template can reach them until they write again."""
 
 
 class MediaTooLarge(AdapterError):

@@ -1,14 +1,20 @@
-"""Inbound throughput of the real service, end to end over the fake Bot API.
+"""Inbound throughput of the real service, end to end over a fake platform API.
 
-N candidates open their invites and agree to take part; then every candidate sends M text
-messages at once (each is handled through the whole path: lock, dedupe, load, decide,
-persist state + outbox, commit). Prints updates/s from the first injected update until the
+N candidates open their invites; then every candidate sends M text messages at once (each
+is handled through the whole path: lock, dedupe, load, decide, persist state + outbox,
+commit). Prints updates/s from the first injected update until the
 service has handled the last one, and p50/p99 handling time per update from the service's
 own per-event log lines.
 
     .venv/bin/python benchmarks/inbound_throughput.py --candidates 50 --messages 10
+    .venv/bin/python benchmarks/inbound_throughput.py --platform whatsapp
     .venv/bin/python benchmarks/inbound_throughput.py \
         --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+
+Telegram (the default): updates queue at the fake Bot API and the service long-polls them.
+WhatsApp: the fake Cloud API POSTs each message to the signed webhook, which answers once the
+message is handled; the candidates write concurrently, each one message after the other (as
+a person does), and the fake pushes `sent` / `delivered` statuses for every reply too.
 
 SQLite (a file in a temporary folder) unless `--database-url` is given. For PostgreSQL the
 URL names the server: a throwaway database is created on it for the run and dropped after.
@@ -33,15 +39,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e.harness import BotProcess, base_env, create_campaign, run_cli
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.whatsapp import FakeWhatsApp, FakeWhatsAppUser
 
-HANDLED = re.compile(r"handled event_id=telegram:\d+ kind=(\w+) .* in ([\d.]+) ms")
+HANDLED = re.compile(r"handled event_id=(?:telegram:\d+|whatsapp:\S+) kind=(\w+) .* "
+                     r"in ([\d.]+) ms")
+WA_VERIFY = "bench-verify-token"
 
 
 async def invite_all(env: dict[str, str], slug: str, count: int) -> list[str]:
     names = [arg for i in range(count) for arg in ("--name", f"Candidate {i}")]
     code, out, err = await run_cli(env, "invite", slug, *names)
     assert code == 0, err
-    return [line.split("\t")[-1].rsplit("start=", 1)[-1] for line in out.strip().splitlines()]
+    return [re.split(r"start=|text=", line.split("\t")[-1])[-1]
+            for line in out.strip().splitlines()]
 
 
 @contextlib.asynccontextmanager
@@ -95,6 +105,43 @@ async def measure(candidates: int, messages: int, database_url: str | None) -> N
     report(candidates, messages, total, wall, times)
 
 
+async def measure_whatsapp(candidates: int, messages: int, database_url: str | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        async with FakeWhatsApp() as fake, throwaway_database(database_url, workdir) as url:
+            env = base_env(
+                workdir, WHATSAPP_TOKEN=fake.token, WHATSAPP_PHONE_NUMBER_ID=fake.phone_number_id,
+                WHATSAPP_APP_SECRET=fake.app_secret, WHATSAPP_VERIFY_TOKEN=WA_VERIFY,
+                WHATSAPP_API_URL=fake.api_url, WHATSAPP_NUMBER=f"+{fake.display_number}",
+                LOG_LEVEL="INFO", DATABASE_URL=url)
+            print(f"database: {url.split('@')[-1]}")
+            slug = await create_campaign(env)
+            tokens = await invite_all(env, slug, candidates)
+            bot = BotProcess(env=env, log_path=workdir / "bot.log")
+            await bot.start()
+            fake.webhook_url = f"{bot.url}/whatsapp/webhook"
+            try:
+                users = [fake.user(f"4477009{i:05d}", f"C{i}") for i in range(candidates)]
+                await asyncio.gather(*(u.send_text(t) for u, t in zip(users, tokens, strict=True)))
+                await wait_handled(bot, candidates)
+                base = await bot.metric("ib_events_handled_total")
+                started = time.perf_counter()
+
+                async def write(user: FakeWhatsAppUser) -> None:
+                    for round_no in range(messages):
+                        await user.send_text(f"message {round_no}")
+
+                await asyncio.gather(*(write(u) for u in users))
+                total = candidates * messages
+                await wait_handled(bot, base + total)
+                wall = time.perf_counter() - started
+            finally:
+                await bot.stop()
+            times = [float(ms) for kind, ms in HANDLED.findall(bot.logs())
+                     if kind == "TextReceived"]
+    report(candidates, messages, total, wall, times)
+
+
 async def wait_handled(bot: BotProcess, target: float, timeout: float = 600) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -123,8 +170,11 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10)
     parser.add_argument("--database-url", default=None,
                         help="SQLAlchemy URL; postgresql+asyncpg://… gets a throwaway database")
+    parser.add_argument("--platform", choices=("telegram", "whatsapp"), default="telegram")
     args = parser.parse_args()
-    asyncio.run(measure(args.candidates, args.messages, args.database_url))
+    run = measure_whatsapp if args.platform == "whatsapp" else measure
+    print(f"platform: {args.platform}")
+    asyncio.run(run(args.candidates, args.messages, args.database_url))
 
 
 if __name__ == "__main__":

@@ -6,12 +6,19 @@ Names are the ones INTERFACE.md fixes; a platform is on when its credentials are
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/interview-bot.db"
+WHATSAPP_TEMPLATE_PURPOSES = ("reminder", "deadline", "decision")
+TEMPLATE_PART = re.compile(r"[A-Za-z0-9_]{1,512}")
+
+
+class SettingInvalid(ValueError):
+    """A setting has a value the service cannot use (the CLI prints it as one line)."""
 
 
 class Settings(BaseSettings):
@@ -45,6 +52,11 @@ class Settings(BaseSettings):
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_number: str | None = None
+    # Approved message templates (`name:language`, e.g. `interview_reminder:en`) for what
+    # must reach a candidate outside WhatsApp's 24-hour window; unset: the message waits.
+    whatsapp_template_reminder: str | None = None
+    whatsapp_template_deadline: str | None = None
+    whatsapp_template_decision: str | None = None
 
     recruiters: str = ""  # comma list of platform:user_id
 
@@ -99,6 +111,22 @@ class Settings(BaseSettings):
     @property
     def whatsapp_enabled(self) -> bool:
         return self.whatsapp_token is not None and self.whatsapp_phone_number_id is not None
+
+    @property
+    def whatsapp_templates(self) -> dict[str, tuple[str, str]]:
+        """purpose -> (template name, language code); SettingInvalid names a malformed one."""
+        templates: dict[str, tuple[str, str]] = {}
+        for purpose in WHATSAPP_TEMPLATE_PURPOSES:
+            value = getattr(self, f"whatsapp_template_{purpose}")
+            if not value:
+                continue
+            name, _, language = value.strip().partition(":")
+            if not name or not language or not TEMPLATE_PART.fullmatch(name) \
+                    or not TEMPLATE_PART.fullmatch(language):
+                raise SettingInvalid(f"WHATSAPP_TEMPLATE_{purpose.upper()} must be "
+                                 f"name:language (e.g. interview_{purpose}:en), not {value!r}")
+            templates[purpose] = (name, language)
+        return templates
 
     @property
     def recruiter_ids(self) -> frozenset[str]:

@@ -44,6 +44,7 @@ from storage.repositories import (
     InterviewRepository,
     OutboxRepository,
     ProcessedEventRepository,
+    ReplyWindowRepository,
     ReviewRepository,
     TimerRepository,
     TranscriptRepository,
@@ -81,6 +82,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session, clock)
         self.reviews = ReviewRepository(session, clock)
         self.dead_letters = DeadLetterRepository(session, clock)
+        self.windows = ReplyWindowRepository(session, clock)
 
     async def lock(self, key: str) -> None:
         """Hold `key` until this transaction ends, across every process sharing the

@@ -157,8 +157,19 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
-    platform_message_id: Mapped[str | None] = mapped_column(String(200))
+    platform_message_id: Mapped[str | None] = mapped_column(String(200), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # What the platform reported after accepting it (WhatsApp: sent, delivered, read, failed).
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
+
+
+class ReplyWindowRow(Base):
+    """When a candidate last wrote, for platforms that only allow free-form messages within
+    a window after it (WhatsApp's 24-hour customer-service window)."""
+
+    __tablename__ = "reply_windows"
+    conversation_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    last_inbound_at: Mapped[datetime | None]
 
 
 class MessageSlotRow(Base):

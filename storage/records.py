@@ -28,6 +28,7 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    WAITING = "waiting"  # for the candidate to write again (outside a reply window)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,8 @@ class CampaignSummary:
     """Counts over every interview of a campaign (all kit versions).
 
     invited: every invite; opened: opened_at set; started: reached a question at least once;
-    submitted / expired / withdrawn: current phase.
+    submitted / expired / withdrawn: current phase. waiting: interviews with a message held
+    until the candidate writes again (outside WhatsApp's 24-hour window, no template).
     """
 
     id: str
@@ -67,6 +69,8 @@ class CampaignSummary:
     submitted: int
     expired: int
     withdrawn: int
+    waiting: int = 0
+    undeliverable: int = 0  # interviews with a candidate message that failed for good
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,7 @@ class OutboxItem:
     status: OutboxStatus = OutboxStatus.PENDING
     platform_message_id: str | None = None
     last_error: str | None = None
+    delivery_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ CAPABILITIES = Capabilities(
     max_download_bytes=MAX_DOWNLOAD,
     max_text_with_buttons=MAX_INTERACTIVE_TEXT,
     media_durations=False,  # webhooks carry no duration: measured after download
+    reply_window_seconds=24 * 3600,  # the customer-service window: templates outside it
 )
 ELLIPSIS = "…"
 

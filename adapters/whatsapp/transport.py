@@ -12,15 +12,22 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import httpx
+from pywa.types.templates import TemplateLanguage
 from pywa_async.client import WhatsApp
 from pywa_async.errors import WhatsAppError
 
 from adapters.base import EventSink, SentMessage
-from adapters.errors import DeliveryFailed, MediaTooLarge, MediaUnavailable, RecipientUnavailable
+from adapters.errors import (
+    DeliveryFailed,
+    MediaTooLarge,
+    MediaUnavailable,
+    OutsideReplyWindow,
+    RecipientUnavailable,
+)
 from adapters.ratelimit import RateLimiter
 from adapters.whatsapp.inbound import DeliveryStatus, Inbound
 from adapters.whatsapp.render import CAPABILITIES, render
@@ -33,7 +40,13 @@ GRAPH_HOST = "graph.facebook.com"  # where pywa sends every call
 VERSION = re.compile(r"/v(\d+\.\d+)/?$")
 DEFAULT_VERSION = "21.0"
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-StatusListener = Callable[[DeliveryStatus], None]
+StatusListener = Callable[[DeliveryStatus], Awaitable[None]]
+Templates = Mapping[str, tuple[str, str]]  # purpose -> (template name, language code)
+# Cloud API error codes (PLATFORMS.md 4.4, 4.5)
+OUTSIDE_WINDOW = 131047  # re-engagement: more than 24 h since the user last wrote
+PAIR_RATE = 131056  # too many messages to the same user in a short time
+THROUGHPUT = frozenset({130429, 80007})  # the number's / the account's rate limits
+UNDELIVERABLE = 131026  # the number is not on WhatsApp, or cannot receive this message
 
 
 class NotStarted(RuntimeError):
@@ -83,6 +96,7 @@ class WhatsAppChannel:
     def __init__(
         self, token: str, phone_number_id: str, api_url: str, app_secret: str,
         limiter: RateLimiter, on_status: StatusListener | None = None,
+        templates: Templates | None = None,
     ) -> None:
         if not app_secret:
             raise ValueError("WhatsApp needs WHATSAPP_APP_SECRET to check webhook signatures")
@@ -94,6 +108,7 @@ class WhatsAppChannel:
                            validate_updates=True)
         self._limiter = limiter
         self._on_status = on_status
+        self._templates = dict(templates or {})
         self._sink: EventSink | None = None
 
     async def start(self, sink: EventSink) -> None:
@@ -114,7 +129,7 @@ class WhatsAppChannel:
         if self._sink is None:
             raise NotStarted("whatsapp channel not started")
         for status in inbound.statuses:
-            self._report(status)
+            await self._report(status)
         for what in inbound.ignored:
             log.info("whatsapp: ignored %s", what)
         by_chat: dict[str, list[Event]] = {}
@@ -127,9 +142,7 @@ class WhatsAppChannel:
         for event in events:
             await self._sink(event)
 
-    def _report(self, status: DeliveryStatus) -> None:
-        if self._on_status is not None:
-            self._on_status(status)
+    async def _report(self, status: DeliveryStatus) -> None:
         if status.status == "failed":
             # The recipient's number stays out of the log; the message id finds the row.
             log.warning("whatsapp: message %s failed: %s", status.message_id,
@@ -137,6 +150,8 @@ class WhatsAppChannel:
                         or "no reason given")
         else:
             log.debug("whatsapp: message %s %s", status.message_id, status.status)
+        if self._on_status is not None:
+            await self._on_status(status)
 
     # -- outbound ------------------------------------------------------------------------
 
@@ -145,6 +160,24 @@ class WhatsAppChannel:
         await self._limiter.acquire(to.chat_id)
         sent = await _call(lambda: self.wa.send_message(
             to=to.chat_id, text=out.text, buttons=out.keyboard))
+        return SentMessage(message_id=sent.id)
+
+    def has_template(self, purpose: str) -> bool:
+        return purpose in self._templates
+
+    async def send_template(
+        self, to: ConversationRef, purpose: str, params: Sequence[str]
+    ) -> SentMessage:
+        """The approved template for `purpose` (WHATSAPP_TEMPLATE_<PURPOSE>), its body
+        parameters in order: what may reach a candidate outside the 24-hour window."""
+        name, language = self._templates[purpose]
+        components: list[dict[str, Any]] | None = None
+        if params:
+            components = [{"type": "body", "parameters": [
+                {"type": "text", "text": p} for p in params]}]
+        await self._limiter.acquire(to.chat_id)
+        sent = await _call(lambda: self.wa.send_template(
+            to=to.chat_id, name=name, language=TemplateLanguage(language), params=components))
         return SentMessage(message_id=sent.id)
 
     async def edit(
@@ -181,11 +214,15 @@ class WhatsAppChannel:
 
 
 async def _call(make: Callable[[], Awaitable[T]]) -> T:
-    """One Cloud API call, pywa's and httpx's errors mapped to ours: 429 and 5xx (and the
-    network) may succeed later; any other refusal will not."""
+    """One Cloud API call, pywa's and httpx's errors mapped to ours: rate limits (by code or
+    429), 5xx and the network may succeed later; a closed window needs a template; any other
+    refusal will not succeed."""
     try:
         return await make()
     except WhatsAppError as exc:
+        mapped = _by_code(exc)
+        if mapped is not None:
+            raise mapped from exc
         status = exc.status_code
         if status == 429 or (status is not None and status >= 500):
             raise DeliveryFailed(f"whatsapp {status}: {_reason(exc)}",
@@ -193,6 +230,18 @@ async def _call(make: Callable[[], Awaitable[T]]) -> T:
         raise RecipientUnavailable(f"whatsapp refused ({status}): {_reason(exc)}") from exc
     except httpx.HTTPError as exc:
         raise DeliveryFailed(f"whatsapp transient error: {_reason(exc)}") from exc
+
+
+def _by_code(exc: WhatsAppError) -> Exception | None:
+    code = exc.code
+    if code == OUTSIDE_WINDOW:
+        return OutsideReplyWindow(f"whatsapp: {_reason(exc)}")
+    if code == PAIR_RATE or code in THROUGHPUT:
+        return DeliveryFailed(f"whatsapp rate limit: {_reason(exc)}",
+                              retry_after=_retry_after(exc), throttled=True)
+    if code == UNDELIVERABLE:
+        return RecipientUnavailable(f"whatsapp: undeliverable: {_reason(exc)}")
+    return None
 
 
 def _retry_after(exc: WhatsAppError) -> float | None:

@@ -153,7 +153,7 @@ class Service:
 
     def _register_outbox_handlers(self, kits: KitCache) -> None:
         """One handler per outbox kind (`bot/runtime/outbox_kinds.py`)."""
-        sender = MessageSender(db=self.db, channels=self.channels)
+        sender = MessageSender(db=self.db, channels=self.channels, clock=self.clock)
         fetcher = MediaFetcher(db=self.db, store=self.store, channels=self.channels,
                                emit=self.runtime.handle, clock=self.clock,
                                probe_duration=lambda path: probe_media(path).duration_s)

@@ -127,7 +127,8 @@ async def list_campaigns(settings: Settings) -> list[str]:
 def summary_line(r: CampaignSummary) -> str:
     return (f"{r.id} {r.slug} {r.status} invited={r.invited} opened={r.opened} "
             f"started={r.started} submitted={r.submitted} expired={r.expired} "
-            f"withdrawn={r.withdrawn}")
+            f"withdrawn={r.withdrawn} waiting_for_candidate={r.waiting} "
+            f"undeliverable={r.undeliverable}")
 
 
 def transcribe_files(settings: Settings, files: list[Path], as_json: bool) -> int:

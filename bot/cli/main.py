@@ -130,14 +130,21 @@ def kit_validate(
                                                 show_default=False)],
 ) -> None:
     """Exit 0 when every kit is valid; else print FILE:LINE:COL: message lines, exit 2."""
+    from bot.cli.kit_warnings import format_warnings
+    from bot.cli.platforms import candidate_capabilities
+
     problems = 0
+    channels = candidate_capabilities(_settings())
     for path in files:
         try:
-            load_kit(path)
+            kit = load_kit(path)
         except KitInvalid as exc:
             for problem in exc.problems:
                 typer.echo(str(problem))
             problems += len(exc.problems)
+            continue
+        for warning in format_warnings(path, kit, channels):
+            typer.echo(warning, err=True)
     if problems:
         raise typer.Exit(EXIT_INVALID)
     typer.echo(f"{len(files)} kit(s) valid")

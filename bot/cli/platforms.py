@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import logging
 
-from adapters.base import Leadership
+from adapters.base import Capabilities, Leadership
 from adapters.ratelimit import RateLimiter
 from adapters.slack.app import SocketMode, aiohttp_handler, build_app
 from adapters.slack.review_channel import SlackReviewChannel
 from adapters.slack.transport import SlackWeb, build_client
+from adapters.telegram.render import CAPABILITIES as TELEGRAM_CAPABILITIES
 from adapters.telegram.review_channel import TelegramReviewChannel
 from adapters.telegram.review_inbound import ReviewInbound
 from adapters.telegram.transport import TelegramChannel
 from adapters.whatsapp.inbound import DeliveryStatus
+from adapters.whatsapp.render import CAPABILITIES as WHATSAPP_CAPABILITIES
 from adapters.whatsapp.transport import WhatsAppChannel
 from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
 from bot.cli.roles import Role
+from bot.runtime.statuses import DeliveryReports
 from config.settings import Settings
 from conversations.events import Platform
 from storage.db import Database
@@ -28,10 +31,22 @@ from storage.leader import AdvisoryLeadership
 
 log = logging.getLogger(__name__)
 # WhatsApp Cloud API: 80 messages/s per business number by default; per candidate a short
-# burst, then about one a second (the pair rate limit, error 131056, is not handled yet).
+# burst, then about one a second; the pair rate limit (error 131056) slows that candidate's
+# lane down further (bot/runtime/delivery.py), without losing or reordering anything.
 WHATSAPP_GLOBAL_RATE = 80.0
 WHATSAPP_CHAT_RATE = 1.0
 WHATSAPP_CHAT_BURST = 5.0
+
+
+def candidate_capabilities(settings: Settings) -> dict[str, Capabilities]:
+    """What each candidate channel turned on in `settings` can show and take (for
+    `kit validate`), without connecting to anything."""
+    channels: dict[str, Capabilities] = {}
+    if settings.telegram_enabled:
+        channels[Platform.TELEGRAM] = TELEGRAM_CAPABILITIES
+    if settings.whatsapp_enabled:
+        channels[Platform.WHATSAPP] = WHATSAPP_CAPABILITIES
+    return channels
 
 
 def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
@@ -118,15 +133,19 @@ def add_whatsapp(service: Service, settings: Settings) -> WhatsAppChannel:
         raise ValueError("WhatsApp needs WHATSAPP_APP_SECRET (webhook signatures) and "
                          "WHATSAPP_VERIFY_TOKEN (webhook verification) as well")
     statuses = service.metrics.delivery_statuses
+    reports = DeliveryReports(db=service.db, clock=service.clock,
+                              wake_outbox=service.dispatcher.wake,
+                              max_attempts=settings.delivery_max_attempts)
 
-    def count(status: DeliveryStatus) -> None:
+    async def report(status: DeliveryStatus) -> None:
         statuses.labels(Platform.WHATSAPP, status.status or "unknown").inc()
+        await reports.record(status.message_id, status.status, status.errors)
 
     channel = WhatsAppChannel(
         token=token.get_secret_value(), phone_number_id=settings.whatsapp_phone_number_id,
         api_url=settings.whatsapp_api_url, app_secret=secret.get_secret_value(),
         limiter=RateLimiter(WHATSAPP_GLOBAL_RATE, WHATSAPP_CHAT_RATE, WHATSAPP_CHAT_BURST),
-        on_status=count,
+        on_status=report, templates=settings.whatsapp_templates,
     )
     service.add_channel(channel)
     webhook = WhatsAppWebhook(channel, verify.get_secret_value())

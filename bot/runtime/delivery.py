@@ -25,6 +25,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.runtime.outbox_kinds import OutboxKind
 from bot.runtime.redaction import error_text, redact_text
+from bot.runtime.reply_window import Held
 from storage.db import Database
 from storage.records import OutboxItem
 
@@ -152,7 +153,15 @@ class OutboxDispatcher:
                 raise RecipientUnavailable(f"no handler for outbox kind {item.kind!r}")
             message_id = await handler(item)
         except DeliveryFailed as exc:
-            await self._retry_or_fail(item, exc.reason, exc.retry_after, platform)
+            await self._retry_or_fail(item, exc.reason, exc.retry_after, platform,
+                                      throttled=exc.throttled)
+            return
+        except Held as exc:
+            log.info("outbox item %s (%s) waits for the candidate: %s", item.id, item.kind,
+                     exc.reason)
+            async with self.db.unit_of_work() as uow:
+                await uow.outbox.hold(item.id, exc.reason)
+                await uow.commit()
             return
         except RecipientUnavailable as exc:
             await self._fail(item, str(exc), platform)
@@ -177,11 +186,14 @@ class OutboxDispatcher:
         return mine
 
     async def _retry_or_fail(
-        self, item: OutboxItem, reason: str, retry_after: float | None, platform: str
+        self, item: OutboxItem, reason: str, retry_after: float | None, platform: str,
+        *, throttled: bool = False,
     ) -> None:
+        """A rate limit (`throttled`) is waited out however often it comes: the lane (that
+        candidate's messages) slows down, and nothing is lost or reordered."""
         attempt = item.attempts + 1
         reason = redact_text(reason)  # stored in the outbox: an error may quote a URL
-        if attempt >= self.max_attempts:
+        if attempt >= self.max_attempts and not throttled:
             await self._fail(item, f"{reason} (after {attempt} attempts)", platform)
             return
         delay = retry_after if retry_after is not None else backoff_seconds(attempt)

@@ -16,6 +16,7 @@ from adapters.base import Capabilities
 from bot.runtime.choices import CHOICES_SLOT
 from bot.runtime.clock import Clock
 from bot.runtime.outbox_kinds import OutboxKind, review_lane
+from bot.runtime.reply_window import tag
 from conversations.effects import (
     BindInvite,
     Cancel,
@@ -116,7 +117,8 @@ class EffectWriter:
         interview_id = state.interview_id if state is not None else None
         match effect:
             case Send(to=to, message=message):
-                await self._send(uow, to, self.render(language, message), interview_id)
+                await self._send(uow, to, message, self.render(language, message),
+                                 interview_id)
                 after.wake_outbox = True
             case Edit(to=to, message_ref=message_ref, message=message):
                 payload = rendered_to_payload(to, self.render(language, message))
@@ -164,15 +166,17 @@ class EffectWriter:
         return True
 
     async def _send(
-        self, uow: UnitOfWork, to: ConversationRef, rendered: RenderedMessage,
-        interview_id: str | None,
+        self, uow: UnitOfWork, to: ConversationRef, message: Message,
+        rendered: RenderedMessage, interview_id: str | None,
     ) -> None:
         caps = self.capabilities(to.platform)
         parts = (fit(rendered, caps.max_buttons, caps.max_text_length,
                      caps.max_text_with_buttons) if caps else [rendered])
-        for part in parts:
-            item_id = await uow.outbox.add(OutboxKind.SEND, rendered_to_payload(to, part),
-                                           to.key, interview_id)
+        for index, part in enumerate(parts):
+            payload = rendered_to_payload(to, part)
+            if caps is not None and caps.reply_window_seconds is not None:
+                tag(payload, message, index)  # may go out as a template (reply_window.py)
+            item_id = await uow.outbox.add(OutboxKind.SEND, payload, to.key, interview_id)
         if parts[-1].choices:  # the numbers on screen now mean these buttons
             await uow.outbox.set_slot(to.key, CHOICES_SLOT, str(item_id))
         elif rendered.buttons and caps is not None and caps.max_buttons < MAX_BUTTONS_SHOWN:

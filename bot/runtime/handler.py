@@ -21,6 +21,7 @@ from bot.runtime.effects import AfterCommit, EffectWriter
 from bot.runtime.kits import KitCache
 from bot.runtime.locks import KeyedLocks
 from bot.runtime.metrics import Metrics
+from bot.runtime.reply_window import note_inbound
 from conversations.engine import decide
 from conversations.events import (
     ABOUT_AN_INTERVIEW,
@@ -101,14 +102,19 @@ class Runtime:
                 self.metrics.events_duplicate.labels(event.conversation.platform).inc()
                 log.info("duplicate event_id=%s skipped", event.event_id)
                 return None
+            now = self.clock()
+            caps = self.writer.capabilities(event.conversation.platform)
+            released = await note_inbound(uow, event, caps, now)
             if isinstance(event, TimerFired) and not await self._mark_fired(uow, event):
                 log.info("timer event %s is stale (cancelled or moved); skipped", event.event_id)
                 return None
             event = await as_choice(uow, event)  # a typed number for an unshown button
             state = await self._load_state(uow, event)
-            kit = await self.kits.get(uow, state.kit_version_id) if state is not None else None
-            decision = decide(state, event, self.clock(), kit)
+            kit = (await self.kits.get_for(uow, state.kit_version_id, caps)
+                   if state is not None else None)
+            decision = decide(state, event, now, kit)
             after = await self._persist(uow, state, decision)
+            after.wake_outbox = after.wake_outbox or released
             await uow.commit()
         self.after_commit(after)
         final = decision.state or state

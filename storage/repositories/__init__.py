@@ -14,6 +14,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.reviews import ReviewRepository
 from storage.repositories.timers import TimerRepository
 from storage.repositories.transcripts import TranscriptRepository
+from storage.repositories.windows import ReplyWindowRepository
 
 __all__ = [
     "AnswerRepository",
@@ -25,6 +26,7 @@ __all__ = [
     "InterviewRepository",
     "OutboxRepository",
     "ProcessedEventRepository",
+    "ReplyWindowRepository",
     "ReviewRepository",
     "TimerRepository",
     "TranscriptRepository",

@@ -8,9 +8,17 @@ from sqlalchemy import ColumnElement, case, func, select, update
 
 from config.kit import Kit
 from conversations.state import Phase
-from storage.models import CampaignRow, InterviewRow, KitVersionRow
-from storage.records import Campaign, CampaignStatus, CampaignSummary, KitVersion
+from storage.models import CampaignRow, InterviewRow, KitVersionRow, OutboxRow
+from storage.records import (
+    Campaign,
+    CampaignStatus,
+    CampaignSummary,
+    KitVersion,
+    OutboxStatus,
+)
 from storage.repositories._base import Repository
+
+CANDIDATE_MESSAGE = "send"  # the outbox kind of a message to a candidate (bot OutboxKind.SEND)
 
 
 class CampaignNotFound(LookupError):
@@ -115,6 +123,8 @@ class CampaignRepository(Repository):
             .group_by(CampaignRow.id)
             .order_by(CampaignRow.created_at, CampaignRow.id)
         )
+        waiting = await self._with_outbox_status(OutboxStatus.WAITING)
+        failed = await self._with_outbox_status(OutboxStatus.FAILED, kind=CANDIDATE_MESSAGE)
         out = []
         for row, invited, opened, started, submitted, expired, withdrawn in (
             await self._session.execute(stmt)
@@ -125,9 +135,28 @@ class CampaignRepository(Repository):
                     status=CampaignStatus(row.status), invited=int(invited),
                     opened=int(opened), started=int(started), submitted=int(submitted),
                     expired=int(expired), withdrawn=int(withdrawn),
+                    waiting=waiting.get(row.id, 0), undeliverable=failed.get(row.id, 0),
                 )
             )
         return out
+
+
+    async def _with_outbox_status(
+        self, status: OutboxStatus, kind: str | None = None
+    ) -> dict[str, int]:
+        """Per campaign, the interviews with an outbox item in `status` (waiting: held until
+        the candidate writes again; failed candidate messages: undeliverable)."""
+        i, o = InterviewRow, OutboxRow
+        stmt = (
+            select(i.campaign_id, func.count(func.distinct(o.interview_id)))
+            .join(o, o.interview_id == i.id)
+            .where(o.status == status.value)
+            .group_by(i.campaign_id)
+        )
+        if kind is not None:
+            stmt = stmt.where(o.kind == kind)
+        rows = await self._session.execute(stmt)
+        return {str(campaign): int(n) for campaign, n in rows.all()}
 
 
 def _campaign(row: CampaignRow) -> Campaign:

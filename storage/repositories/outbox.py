@@ -12,6 +12,7 @@ from storage.records import OutboxItem, OutboxStatus
 from storage.repositories._base import Repository
 
 PENDING = OutboxStatus.PENDING.value
+WAITING = OutboxStatus.WAITING.value
 
 
 class OutboxRepository(Repository):
@@ -98,6 +99,45 @@ class OutboxRepository(Repository):
         row.last_error = error
         await self._session.flush()
 
+    async def hold(self, item_id: int, reason: str) -> None:
+        """Set aside until the candidate writes again (`release_waiting`)."""
+        row = await self._required(item_id)
+        row.status, row.last_error = WAITING, reason
+        await self._session.flush()
+
+    async def release_waiting(self, conversation_key: str, now: datetime) -> int:
+        """The candidate wrote: their held items are due again, in their original order."""
+        return await self._rowcount(
+            update(OutboxRow)
+            .where(OutboxRow.conversation_key == conversation_key, OutboxRow.status == WAITING)
+            .values(status=PENDING, next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def by_platform_id(self, platform_message_id: str) -> OutboxItem | None:
+        row = await self._session.scalar(
+            select(OutboxRow).where(OutboxRow.platform_message_id == platform_message_id)
+            .order_by(OutboxRow.id.desc()).limit(1)
+        )
+        return None if row is None else _item(row)
+
+    async def set_payload(self, item_id: int, payload: dict[str, Any]) -> None:
+        row = await self._required(item_id)
+        row.payload = payload
+        await self._session.flush()
+
+    async def set_delivery_status(self, item_id: int, status: str) -> None:
+        row = await self._required(item_id)
+        row.delivery_status = status
+        await self._session.flush()
+
+    async def send_again(self, item_id: int, at: datetime, error: str) -> None:
+        """A message the platform accepted and then reported failed: due again at `at`."""
+        row = await self._required(item_id)
+        row.status, row.attempts, row.next_attempt_at = PENDING, row.attempts + 1, at
+        row.last_error, row.platform_message_id = error, None
+        await self._session.flush()
+
     async def count_failed(self) -> int:
         return await self._count(OutboxStatus.FAILED.value)
 
@@ -147,4 +187,5 @@ def _item(r: OutboxRow) -> OutboxItem:
         interview_id=r.interview_id, attempts=r.attempts, next_attempt_at=r.next_attempt_at,
         created_at=r.created_at, status=OutboxStatus(r.status),
         platform_message_id=r.platform_message_id, last_error=r.last_error,
+        delivery_status=r.delivery_status,
     )

@@ -23,6 +23,7 @@ from adapters.whatsapp.webhook import WhatsAppWebhook
 from conversations.events import ConversationRef, Event, Platform, TextReceived
 from conversations.messages import RenderedMessage
 from tests.fakes.whatsapp import FakeWhatsApp
+from tests.fakes.whatsapp.window import ServiceWindow
 
 ANN = "447700900123"
 TO = ConversationRef(Platform.WHATSAPP, ANN, ANN)
@@ -44,24 +45,31 @@ class Bot:
             raise RuntimeError("database down")
         self.events.append(event)
 
+    async def status(self, status: DeliveryStatus) -> None:
+        self.statuses.append(status)
+
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeWhatsApp]:
-    async with FakeWhatsApp(push_statuses=()) as server:
+    # The 24-hour window is tested on its own (test_whatsapp_window.py).
+    async with FakeWhatsApp(push_statuses=(), window=ServiceWindow(enforced=False)) as server:
         yield server
+
+
+TEMPLATES = {"reminder": ("interview_reminder", "en"), "decision": ("interview_news", "en")}
 
 
 def channel_for(fake: FakeWhatsApp, token: str | None = None) -> WhatsAppChannel:
     return WhatsAppChannel(token=token or fake.token, phone_number_id=fake.phone_number_id,
                            api_url=fake.api_url, app_secret=fake.app_secret,
-                           limiter=RateLimiter(1000, 1000, 1000))
+                           limiter=RateLimiter(1000, 1000, 1000), templates=TEMPLATES)
 
 
 @pytest.fixture
 async def bot(fake: FakeWhatsApp) -> AsyncIterator[Bot]:
     channel = channel_for(fake)
     served = Bot(channel)
-    channel._on_status = served.statuses.append
+    channel._on_status = served.status
     app = web.Application()
     app.router.add_route("*", "/whatsapp/webhook", WhatsAppWebhook(channel, VERIFY).handle)
     runner = web.AppRunner(app, access_log=None)

@@ -76,12 +76,20 @@ class TestCampaignRepository:
             await uow.interviews.save(replace(opened, phase=Phase.WITHDRAWN))
             await uow.interviews.save(replace(states[2], phase=Phase.SUBMITTED))
             await uow.interviews.save(replace(states[3], phase=Phase.EXPIRED))
+            for _ in range(2):  # two messages held for one candidate (WhatsApp window)
+                item = await uow.outbox.add("send", {}, "k", states[2].interview_id)
+                await uow.outbox.hold(item, "outside the window")
+            await uow.outbox.mark_failed(
+                await uow.outbox.add("send", {}, "k", states[3].interview_id), "131026")
+            await uow.outbox.mark_failed(  # not a candidate message: not counted
+                await uow.outbox.add("review", {}, "k", states[4].interview_id), "slack")
             await uow.commit()
         async with db.unit_of_work() as uow:
             by_slug = {s.slug: s for s in await uow.campaigns.list_summaries()}
         s = by_slug["backend"]
         assert (s.invited, s.opened, s.started) == (5, 1, 2)
         assert (s.submitted, s.expired, s.withdrawn) == (1, 1, 1)
+        assert (s.waiting, s.undeliverable) == (1, 1)
         e = by_slug["empty"]
         assert e.id == empty.id and (e.invited, e.submitted) == (0, 0)
 

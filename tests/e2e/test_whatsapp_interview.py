@@ -87,7 +87,8 @@ async def _redelivery_is_handled_once(
 async def _a_failed_status_is_reported(
     fake: FakeWhatsApp, bot: BotProcess, ada: FakeWhatsAppUser
 ) -> None:
-    """Many refusals reach us only later, as a `failed` status: logged with its code, counted."""
+    """Many refusals reach us only later, as a `failed` status: logged with its code, counted,
+    kept on the outbox row and shown in `campaign list`."""
     fake.fail_next_status(131026, "Message undeliverable")
     await ada.send_text("/status")
     reply = await ada.expect_message(timeout=LONG)
@@ -99,4 +100,10 @@ async def _a_failed_status_is_reported(
     await wait_until(reported, timeout=LONG, what="the failed status counted")
     assert f"message {reply.id} failed: 131026 Message undeliverable" in bot.logs()
     assert ADA not in bot.logs().split(reply.id, 1)[1].split("\n", 1)[0]  # no number logged
+
+    async def recruiter_sees_it() -> bool:  # 131026: given up, and shown to the recruiter
+        code, out, _ = await run_cli(bot.env, "campaign", "list")
+        return code == 0 and "undeliverable=1" in out
+
+    await wait_until(recruiter_sees_it, timeout=LONG, what="campaign list: undeliverable=1")
 

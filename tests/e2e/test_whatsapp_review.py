@@ -1,7 +1,9 @@
 """A WhatsApp interview reaches the reviewers and the decision reaches the candidate: the real
 service with the fake Cloud API and the fake Slack. The review post names the platform, holds
 the text answer as written and the voice answers' transcripts, and the recordings are
-uploaded; the recruiter advances, and the kit's closing text arrives on WhatsApp.
+uploaded; the recruiter advances when Ada's 24-hour window has closed: the decision template
+goes out, the kit's closing text waits (`campaign list`: waiting for the candidate) and
+arrives on WhatsApp once she writes again.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pytest
 
 from config.kit_loader import DEFAULT_CLOSING
 from tests.e2e.conftest import new_bot
-from tests.e2e.harness import MEDIA, BotProcess, create_campaign
+from tests.e2e.harness import MEDIA, BotProcess, create_campaign, run_cli, wait_until
 from tests.e2e.scenarios import LONG
 from tests.e2e.test_slack_review import RECRUITER, REVIEW, all_text, fake_slack
 from tests.e2e.whatsapp_scenarios import ADA, wa_invite, whatsapp_env, whole_interview
@@ -31,8 +33,9 @@ async def test_a_whatsapp_submission_is_reviewed_and_the_decision_reaches_whatsa
         tmp_path, fake_whatsapp,
         SLACK_BOT_TOKEN=fake_slack.bot_token, SLACK_SIGNING_SECRET=fake_slack.signing_secret,
         SLACK_API_URL=fake_slack.api_url, SLACK_REVIEW_CHANNEL=REVIEW,
-        RECRUITERS=f"slack:{RECRUITER}",
+        RECRUITERS=f"slack:{RECRUITER}", WHATSAPP_TEMPLATE_DECISION="interview_news:en",
     )
+    fake_whatsapp.templates["interview_news"] = ("en", 0)
     slug = await create_campaign(env)
     token = await wa_invite(env, slug, "Ada Lovelace")
     bot = new_bot(env, tmp_path, bot_process)
@@ -53,15 +56,30 @@ async def test_a_whatsapp_submission_is_reviewed_and_the_decision_reaches_whatsa
             lambda: (lambda fs: fs if len(fs) >= 2 else None)(fake_slack.uploaded_files(REVIEW)),
             timeout=30, what="the two voice answers uploaded")
         assert {f.content for f in files} == {(MEDIA / "voice.ogg").read_bytes()}
+        # A day passes on WhatsApp's side before the decision: Ada's window has closed there,
+        # so the closing text sent free-form comes back failed (131047).
+        fake_whatsapp.window.offset += 25 * 3600
         await _advance(fake_slack, driver, post["ts"])
+        await ada.expect_message("template:interview_news", timeout=LONG)
+        await _waiting_for_ada(env)
+        await ada.send_text("Thank you!")  # her reply opens the window: the text follows
         closing = await ada.expect_message(DEFAULT_CLOSING["advance"][:40], timeout=LONG)
         assert closing.to == ADA
+        assert [m.text for m in fake_whatsapp.outside_window] == [closing.text]
     except BaseException:
         print(ada.chat_log())
         print(bot.logs()[-20000:])
         raise
     finally:
         await driver.close()
+
+
+async def _waiting_for_ada(env: dict[str, str]) -> None:
+    async def waiting() -> bool:
+        code, out, _ = await run_cli(env, "campaign", "list")
+        return code == 0 and "waiting_for_candidate=1" in out
+
+    await wait_until(waiting, timeout=LONG, what="campaign list: waiting_for_candidate=1")
 
 
 async def _advance(fake: FakeSlack, driver: SlackDriver, ts: str) -> None:

@@ -5,7 +5,9 @@ Serves what the bot calls, over real HTTP, with the bearer token checked on ever
 title or an empty body are refused with its error shape), `GET /<version>/<media id>` (the
 media URL, size and hash) and `GET /media/<id>` (the bytes). It pushes webhooks to the bot,
 signed with the app secret like Meta's (`X-Hub-Signature-256`), or badly signed on demand:
-user messages (see `user.py`) and the statuses of each message it accepted.
+user messages (see `user.py`) and the statuses of each message it accepted. It keeps the
+24-hour window (`window.py`): a free-form message outside it is accepted and then reported
+`failed` with error 131047, as Meta does; approved `templates` go out at any time.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import hashlib
 import hmac
 import itertools
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from aiohttp import web
 
 from tests.fakes.whatsapp.user import FakeWhatsAppUser
 from tests.fakes.whatsapp.validation import Refused, validate_message
+from tests.fakes.whatsapp.window import ServiceWindow
 
 T = TypeVar("T")
 JsonDict = dict[str, Any]
@@ -40,9 +42,20 @@ class Sent:
 
     @property
     def text(self) -> str:
+        """The text; a template shows as `template:<name> <parameter> | <parameter>`."""
         if self.payload.get("type") == "interactive":
             return str(self.payload["interactive"]["body"]["text"])
+        if self.template is not None:
+            params = [p["text"] for c in self.payload["template"].get("components") or []
+                      for p in c.get("parameters") or []]
+            return f"template:{self.template} " + " | ".join(params)
         return str(self.payload.get("text", {}).get("body", ""))
+
+    @property
+    def template(self) -> str | None:
+        if self.payload.get("type") != "template":
+            return None
+        return str(self.payload["template"]["name"])
 
     @property
     def options(self) -> list[tuple[str, str, str]]:
@@ -86,14 +99,17 @@ class FakeWhatsApp:
     version: str = "v21.0"
     waba_id: str = "102290129340398"
     push_statuses: tuple[str, ...] = ("sent", "delivered")
-    clock: Callable[[], float] = time.time
+    window: ServiceWindow = field(default_factory=ServiceWindow)
+    templates: dict[str, tuple[str, int]] = field(default_factory=dict)  # name: (language, params)
     webhook_url: str | None = None
     sent: list[Sent] = field(default_factory=list)
+    outside_window: list[Sent] = field(default_factory=list)  # free-form, refused with 131047
+    undelivered_statuses: list[JsonDict] = field(default_factory=list)  # the bot was gone
     refused: list[tuple[JsonDict, Refused]] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     media: dict[str, Media] = field(default_factory=dict)
     calls: list[tuple[str, str, bool]] = field(default_factory=list)  # method, path, authorized
-    _send_faults: list[tuple[int, float | None]] = field(default_factory=list)
+    _send_faults: list[tuple[int, float | None, int]] = field(default_factory=list)
     _fail_next_status: tuple[int, str] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _cond: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -145,10 +161,11 @@ class FakeWhatsApp:
         self.media[media.id] = media
         return media
 
-    def fail_next_sends(self, status: int, count: int = 1,
-                        retry_after: float | None = None) -> None:
-        """The next `count` sends get `status` (429/5xx: retry; 4xx: refused)."""
-        self._send_faults.extend([(status, retry_after)] * count)
+    def fail_next_sends(self, status: int, count: int = 1, retry_after: float | None = None,
+                        code: int | None = None) -> None:
+        """The next `count` sends get HTTP `status` with error `code` (default: the status):
+        429/5xx or a rate-limit code (131056, 130429, 80007): retry; other 4xx: refused."""
+        self._send_faults.extend([(status, retry_after, code or status)] * count)
 
     def fail_next_status(self, code: int = 131026, title: str = "Message undeliverable") -> None:
         """The next accepted message is followed by a `failed` status webhook."""
@@ -196,6 +213,8 @@ class FakeWhatsApp:
         """POST one envelope to the bot. `signature`: "good", None (header missing) or any
         other text, sent as the header as it is."""
         body = json.dumps(self.envelope(value)).encode()
+        if signature == "good":
+            self.window.heard(value)
         return await self.post_raw(body, signature=signature)
 
     async def post_raw(self, body: bytes, *, signature: str | None = "good") -> Delivery:
@@ -219,14 +238,18 @@ class FakeWhatsApp:
 
     async def _push_statuses(self, sent: Sent, failure: tuple[int, str] | None) -> None:
         statuses: list[JsonDict] = [
-            {"id": sent.id, "status": s, "timestamp": str(int(self.clock())),
+            {"id": sent.id, "status": s, "timestamp": str(int(self.window.now())),
              "recipient_id": sent.to} for s in self.push_statuses]
         if failure is not None:
-            statuses = [{"id": sent.id, "status": "failed", "timestamp": str(int(self.clock())),
+            now = str(int(self.window.now()))
+            statuses = [{"id": sent.id, "status": "failed", "timestamp": now,
                          "recipient_id": sent.to,
                          "errors": [{"code": failure[0], "title": failure[1]}]}]
         for status in statuses:
-            await self.push({"statuses": [status]})
+            try:
+                await self.push({"statuses": [status]})
+            except aiohttp.ClientError:  # the bot stopped meanwhile (Meta would retry later)
+                self.undelivered_statuses.append(status)
 
     # -- the Graph API -------------------------------------------------------------------
 
@@ -249,21 +272,25 @@ class FakeWhatsApp:
                                                 "type": "GraphMethodException", "code": 100}},
                                      status=400)
         if self._send_faults:
-            status, retry_after = self._send_faults.pop(0)
+            status, retry_after, code = self._send_faults.pop(0)
             headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-            return web.json_response({"error": {"message": "fault injected", "code": status,
+            return web.json_response({"error": {"message": "fault injected", "code": code,
                                                 "type": "OAuthException"}},
                                      status=status, headers=headers)
         data = await request.json()
         try:
-            validate_message(data)
+            kind = validate_message(data, self.templates)
         except Refused as refusal:
             self.refused.append((data, refusal))
             await self._changed()
             return web.json_response(refusal.body(), status=400)
         sent = Sent(f"wamid.FAKE{next(self._ids):012d}", str(data["to"]), data)
-        self.sent.append(sent)
         failure, self._fail_next_status = self._fail_next_status, None
+        if self.window.allows(sent.to, kind):
+            self.sent.append(sent)
+        else:  # accepted, then reported failed (Meta: re-engagement message)
+            self.outside_window.append(sent)
+            failure = (131047, "Re-engagement message")
         if self.webhook_url and (self.push_statuses or failure):
             task = asyncio.create_task(self._push_statuses(sent, failure))
             self._tasks.add(task)

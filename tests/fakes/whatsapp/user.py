@@ -82,7 +82,7 @@ class FakeWhatsAppUser:
         """The webhook `value` of one message from this user."""
         message_id = f"wamid.USER{self.wa_id}{next(_message_ids):08d}"
         message: dict[str, Any] = {"from": self.wa_id, "id": message_id,
-                                   "timestamp": str(int(self.fake.clock())), "type": kind,
+                                   "timestamp": str(self.fake.window.stamp()), "type": kind,
                                    kind: content}
         if context:
             message["context"] = context

@@ -43,8 +43,9 @@ def _text(value: Any, what: str, limit: int) -> str:
     return value
 
 
-def validate_message(data: Any) -> str:
-    """The message type when the API would accept `data`; raises Refused otherwise."""
+def validate_message(data: Any, templates: dict[str, tuple[str, int]] | None = None) -> str:
+    """The message type when the API would accept `data`; raises Refused otherwise.
+    `templates`: the approved ones, name -> (language code, number of body parameters)."""
     if not isinstance(data, dict) or data.get("messaging_product") != "whatsapp":
         raise Refused(100, "messaging_product must be 'whatsapp'")
     if not data.get("to"):
@@ -54,6 +55,8 @@ def validate_message(data: Any) -> str:
         _text((data.get("text") or {}).get("body"), "text.body", MAX_TEXT)
     elif kind == "interactive":
         _interactive(data.get("interactive"))
+    elif kind == "template":
+        _template(data.get("template"), templates or {})
     else:
         raise Refused(100, f"message type {kind!r} is not supported by this fake")
     return str(kind)
@@ -111,3 +114,19 @@ def _list(action: dict[str, Any]) -> None:
         raise Refused(131009, f"a list has 1 to {MAX_ROWS} rows in total")
     if len(set(ids)) != len(ids):
         raise Refused(131009, "Row ids must be unique")
+
+
+def _template(template: Any, approved: dict[str, tuple[str, int]]) -> None:
+    if not isinstance(template, dict) or not isinstance(template.get("language"), dict):
+        raise Refused(100, "template needs a name and a language")
+    name, language = template.get("name"), template["language"].get("code")
+    if name not in approved or approved[name][0] != language:
+        raise Refused(132001, f"template name ({name}) does not exist in {language}")
+    parameters = [p for c in template.get("components") or [] if c.get("type") == "body"
+                  for p in c.get("parameters") or []]
+    if len(parameters) != approved[name][1]:
+        raise Refused(132000, f"number of parameters ({len(parameters)}) does not match "
+                              f"the expected number of params ({approved[name][1]})")
+    for parameter in parameters:
+        _text(parameter.get("text") if isinstance(parameter, dict) else None,
+              "template parameter", 1024)

@@ -1,0 +1,69 @@
+"""Reply windows and held outbox items (WhatsApp's 24-hour rule), on every backend."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage.db import Database
+from storage.records import OutboxStatus
+from tests.contract.conftest import T0, FakeClock
+
+ADA = "whatsapp:447700900123:447700900123"
+
+
+class TestReplyWindows:
+    async def test_the_latest_message_counts_and_a_refusal_closes_it(self, db: Database) -> None:
+        async with db.unit_of_work() as uow:
+            assert await uow.windows.last_inbound(ADA) is None
+            await uow.windows.touch(ADA, T0)
+            await uow.windows.touch(ADA, T0 - timedelta(minutes=5))  # arrived late: ignored
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            assert await uow.windows.last_inbound(ADA) == T0
+            await uow.windows.close(ADA)
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            assert await uow.windows.last_inbound(ADA) is None
+            await uow.windows.touch(ADA, T0 + timedelta(hours=30))
+            assert await uow.windows.last_inbound(ADA) == T0 + timedelta(hours=30)
+
+
+class TestHeldItems:
+    async def test_held_items_wait_then_go_in_their_order(
+        self, db: Database, clock: FakeClock
+    ) -> None:
+        async with db.unit_of_work() as uow:
+            a = await uow.outbox.add("send", {"text": "a"}, ADA, None)
+            b = await uow.outbox.add("send", {"text": "b"}, ADA, None)
+            other = await uow.outbox.add("send", {"text": "c"}, "whatsapp:1:1", None)
+            await uow.outbox.hold(a, "outside the window")
+            await uow.outbox.hold(b, "outside the window")
+            await uow.outbox.hold(other, "outside the window")
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            assert await uow.outbox.due(T0 + timedelta(days=1), 10) == []
+            assert (await uow.outbox.get(a)).status == OutboxStatus.WAITING  # type: ignore[union-attr]
+            assert await uow.outbox.release_waiting(ADA, clock.advance(60)) == 2
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            assert [i.id for i in await uow.outbox.due(clock(), 10)] == [a, b]
+
+    async def test_a_status_finds_its_row_and_a_failed_one_goes_again(
+        self, db: Database
+    ) -> None:
+        async with db.unit_of_work() as uow:
+            item = await uow.outbox.add("send", {"text": "a"}, ADA, None)
+            await uow.outbox.mark_sent(item, "wamid.1", T0)
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            found = await uow.outbox.by_platform_id("wamid.1")
+            assert found is not None and found.id == item
+            await uow.outbox.set_delivery_status(item, "failed")
+            await uow.outbox.send_again(item, T0, "131047 Re-engagement message")
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            again = await uow.outbox.get(item)
+            assert again is not None and again.status == OutboxStatus.PENDING
+            assert again.delivery_status == "failed" and again.attempts == 1
+            assert again.platform_message_id is None
+            assert await uow.outbox.by_platform_id("wamid.1") is None
