@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from adapters.base import InviteLinks
 from bot.recruiting.invites import invite_into, invite_links
+from bot.recruiting.lifecycle import CampaignDesk, Upload
 from bot.recruiting.reports import SHORTLIST_DEFAULT, load_facts, shortlist_text, status_text
 from bot.runtime.clock import Clock
 from config.kit_loader import parse_duration
@@ -43,6 +44,13 @@ SLACK_PREFIX, TELEGRAM_PREFIX = "/interview ", "/"
 def usage(prefix: str) -> str:
     return (
         "Recruiter commands:\n"
+        f"• {prefix}new [campaign]: send a kit file (YAML) with this as its caption to create "
+        "a campaign (a draft); without a file you get a starter kit to edit\n"
+        f"• {prefix}edit <campaign>: the same with a changed kit: a new version for new "
+        "candidates\n"
+        f"• {prefix}launch / {prefix}pause / {prefix}close <campaign>: start it; stop new "
+        "starts; end it now (candidates still answering are told)\n"
+        f"• {prefix}clone <campaign> <new-campaign>: a new draft with the same kit\n"
         f"• {prefix}campaigns: the campaigns and how far their candidates are\n"
         f"• {prefix}invite <campaign> <name>, <name>, …: one personal invite link per "
         "candidate, to send them yourself\n"
@@ -57,7 +65,7 @@ def usage(prefix: str) -> str:
         "candidate; they are told, your reason is logged\n"
         f"• {prefix}accommodate <interview id> [prep=1m] [answer=2m] [retakes=1] <reason>: "
         "extra time or retakes on every question for one candidate\n"
-        "Campaigns are created from a kit file with: interview-bot campaign create KIT.yaml"
+        "Campaigns can also be created on the server: interview-bot campaign create KIT.yaml"
     )
 
 
@@ -79,13 +87,38 @@ class RecruiterDesk:
         """`actor` is `<platform>:<user id>`, as in RECRUITERS."""
         return actor in self.settings.recruiter_ids
 
-    async def command(self, actor: str, text: str, prefix: str = SLACK_PREFIX) -> str:
-        """The reply to `text` ("invite support Ann, Bo"); `prefix` is how the platform
-        spells a command in the usage text."""
-        if not self.is_recruiter(actor):
-            return NOT_A_RECRUITER
+    async def command(self, actor: str, text: str, prefix: str = SLACK_PREFIX,
+                      upload: Upload | None = None) -> str:
+        """The reply to `text` ("invite support Ann, Bo"), with the file sent along, if any;
+        `prefix` is how the platform spells a command in the usage text. Every command a
+        recruiter gives is in the audit log (who, when, what, and the file's name), and so is
+        every refused attempt."""
+        allowed = self.is_recruiter(actor)
         verb, _, rest = text.strip().partition(" ")
+        async with self.db.unit_of_work() as uow:
+            await uow.audit.log(
+                actor, f"{'command' if allowed else 'refused'}:{verb.lower()[:40]}", None,
+                {"text": text.strip()[:500], "file": upload.file_name[:200] if upload else None},
+                self.clock())
+            await uow.commit()
+        if not allowed:
+            return NOT_A_RECRUITER
+        return await self._run(actor, verb, rest, prefix, upload)
+
+    async def _run(self, actor: str, verb: str, rest: str, prefix: str,
+                   upload: Upload | None) -> str:
+        campaigns = CampaignDesk(self.db, self.clock, self.emit)
         match verb.lower():
+            case "new":
+                return await campaigns.new(rest, upload, prefix)
+            case "edit":
+                return await campaigns.edit(rest, upload, prefix)
+            case "launch" | "pause":
+                return await campaigns.set_status(verb.lower(), rest.strip(), prefix)
+            case "close":
+                return await campaigns.close(actor, rest.strip(), prefix)
+            case "clone":
+                return await campaigns.clone(rest, prefix)
             case "" | "help":
                 return usage(prefix)
             case "campaigns" | "list":
