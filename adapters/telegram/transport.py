@@ -42,6 +42,11 @@ COMMANDS = {
     "language": "Change the language",
 }
 RECRUITER_COMMANDS = {
+    "new": "New campaign: send a kit file with the caption /new <slug>",
+    "edit": "New kit version: send the file with the caption /edit <campaign>",
+    "launch": "Start a campaign: /launch <campaign>",
+    "close": "End a campaign now: /close <campaign>",
+    "clone": "Copy a campaign's kit: /clone <campaign> <new-campaign>",
     "campaigns": "Campaigns and how far their candidates are",
     "invite": "Invite candidates: /invite <campaign> <name>, <name>",
     "erase": "Erase an interview now: /erase <interview id>",

@@ -1,0 +1,67 @@
+"""A recruiter runs a campaign's life from their Telegram chat with the bot: a starter kit,
+a broken kit file first (its problems come back by line and column, nothing is made), the
+fixed file, invites, launch, pause (nobody new starts; a started interview goes on), close
+(the candidate still answering is told; the invite nobody opened no longer works). Someone
+who is not a recruiter sending the same file learns nothing. Real service, fake Telegram."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import new_bot
+from tests.e2e.harness import E2E_KIT, BotProcess, run_cli
+from tests.e2e.scenarios import LONG
+from tests.fakes.telegram import FakeTelegram
+
+pytestmark = pytest.mark.e2e
+RECRUITER_ID = 4343
+BROKEN = b"title: Broken\nquestions:\n  - id: q1\n    formats: [smoke]\n"
+
+
+async def test_a_campaign_from_a_kit_file_to_close(
+    fake_telegram: FakeTelegram, telegram_env: dict[str, str], tmp_path: Path,
+    bot_process: list[BotProcess],
+) -> None:
+    env = {**telegram_env, "RECRUITERS": f"telegram:{RECRUITER_ID}"}
+    rita = fake_telegram.user(RECRUITER_ID, "Rita")
+    await new_bot(env, tmp_path, bot_process).start()
+
+    await rita.send_command("/new")
+    await rita.expect_message("Here is a starter kit", timeout=LONG)
+    await rita.send_document(BROKEN, file_name="broken.yaml", caption="/new spring")
+    broken = await rita.expect_message("nothing was created", timeout=LONG)
+    assert re.search(r"• line 4, column \d+: ", broken["text"]), broken["text"]
+    mallory = fake_telegram.user(3003, "Mallory")
+    await mallory.send_document(E2E_KIT, caption="/new spring")
+    await rita.send_document(E2E_KIT, caption="/new spring")
+    await rita.expect_message("Created spring", timeout=LONG)
+    await mallory.expect_message(lambda m: "spring" not in m.get("text", ""), timeout=LONG)
+
+    await rita.send_command("/invite spring Grace Hopper, Alan Turing")
+    reply = await rita.expect_message("Invites for", timeout=LONG)
+    tokens = dict(re.findall(r"• (.+?): https://t\.me/\w+\?start=([\w-]+)", reply["text"]))
+    grace, alan = fake_telegram.user(2002, "Grace"), fake_telegram.user(2003, "Alan")
+    await grace.send_command(f"/start {tokens['Grace Hopper']}")
+    await grace.expect_message("paused for the moment", timeout=LONG)  # a draft starts nobody
+
+    await rita.send_command("/launch spring")
+    await rita.expect_message("spring is live", timeout=LONG)
+    await grace.send_command(f"/start {tokens['Grace Hopper']}")
+    await grace.expect_message("Thanks for trying", timeout=LONG)
+    await rita.send_command("/pause spring")
+    await rita.expect_message("spring is paused", timeout=LONG)
+    await alan.send_command(f"/start {tokens['Alan Turing']}")
+    await alan.expect_message("paused for the moment", timeout=LONG)
+    await grace.press("Yes, I agree", timeout=LONG)  # Grace goes on
+    await grace.expect_message(re.compile(r"question|practice", re.I), timeout=LONG)
+
+    await rita.send_command("/close spring")
+    await rita.expect_message("the 1 candidate(s) still answering were told", timeout=LONG)
+    await grace.expect_message("closed interviews for this role", timeout=LONG)
+    await alan.send_command(f"/start {tokens['Alan Turing']}")
+    await alan.expect_message("interviews for this role have closed", timeout=LONG)
+    _, listing, _ = await run_cli(env, "campaign", "list")
+    assert " spring closed invited=2 opened=1 " in listing
