@@ -232,6 +232,20 @@ def submissions(slug: Slug) -> None:
 
 
 @app.command(cls=PlainHelp)
+def export(
+    slug: Slug,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                     help="csv (a row per candidate and question) or jsonl "
+                                          "(a line per candidate)")] = "csv",
+) -> None:
+    """Candidates, answers, transcripts, scores and decisions of a campaign, to stdout."""
+    from bot.cli.show import export_campaign
+
+    settings = _settings()
+    sys.stdout.write(_run(export_campaign(settings, slug, fmt), settings))
+
+
+@app.command(cls=PlainHelp)
 def transcribe(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="audio or video files",
                                                 show_default=False)],
