@@ -1,5 +1,6 @@
 """Recruiter commands typed in a chat with the bot (Telegram: `/campaigns`, `/invite …`,
-`/erase …`; a kit file sent with the caption `/new` or `/edit SLUG`).
+`/erase …`; a kit file sent with the caption `/new` or `/edit SLUG`, a roster CSV with
+`/invite SLUG`; a reply may carry a file back: an export, a links CSV, a chart).
 
 Every inbound event passes here before the candidate runtime. Only a recruiter's
 commands are taken; anything else, and these commands from anyone who is not
@@ -18,8 +19,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-from bot.recruiting.desk import TELEGRAM_PREFIX, RecruiterDesk
-from bot.recruiting.lifecycle import MAX_KIT_BYTES, Upload
+from bot.recruiting.desk import RecruiterDesk
+from bot.recruiting.file_commands import MAX_ROSTER_BYTES
+from bot.recruiting.lifecycle import Upload
+from bot.recruiting.replies import Reply
+from bot.recruiting.usage import TELEGRAM_PREFIX
 from bot.runtime.effects import rendered_to_payload
 from conversations.events import CommandReceived, ConversationRef, Event, MediaKind, MediaReceived
 from conversations.messages import RenderedMessage
@@ -30,8 +34,8 @@ RECRUITER_COMMANDS = frozenset(
     {"campaigns", "invite", "erase", "status", "shortlist", "remind", "extend",
      "accommodate", "new", "edit", "launch", "pause", "close", "clone"})
 CANDIDATE_TOO = frozenset({"status", "pause"})  # bare, they are a candidate's own commands
-FILE_COMMANDS = frozenset({"new", "edit"})
-MAX_UPLOAD_BYTES = MAX_KIT_BYTES + 1  # enough to tell a recruiter the file is too big
+FILE_COMMANDS = frozenset({"new", "edit", "invite"})
+MAX_UPLOAD_BYTES = MAX_ROSTER_BYTES + 1  # enough to tell a recruiter the file is too big
 Download = Callable[[str, str], AsyncIterator[bytes]]  # (platform, file_ref) -> chunks
 
 
@@ -63,8 +67,8 @@ class RecruiterChat:
         ref = event.conversation
         name, args = _command_of(event) or ("", "")
         upload, trouble = await self._upload(event)
-        reply = trouble or await self.desk.command(ref.actor, f"{name} {args}", TELEGRAM_PREFIX,
-                                                   upload)
+        reply = Reply(trouble) if trouble else await self.desk.answer(
+            ref.actor, f"{name} {args}", TELEGRAM_PREFIX, upload)
         await self._reply(ref, reply)
         return True
 
@@ -86,9 +90,10 @@ class RecruiterChat:
             return None, f"I could not download {name}; please send it again."
         return Upload(name, bytes(data)), ""
 
-    async def _reply(self, ref: ConversationRef, text: str) -> None:
+    async def _reply(self, ref: ConversationRef, reply: Reply) -> None:
         async with self.db.unit_of_work() as uow:
-            payload = rendered_to_payload(ref, RenderedMessage(text=text))
+            message = RenderedMessage(text=reply.text, attachment=reply.attachment)
+            payload = rendered_to_payload(ref, message)
             await uow.outbox.add("send", payload, ref.key, None)
             await uow.commit()
         self.wake_outbox()

@@ -16,9 +16,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from adapters.base import InviteLinks
+from bot.recruiting.file_commands import FileDesk
 from bot.recruiting.invites import invite_into, invite_links
 from bot.recruiting.lifecycle import CampaignDesk, Upload
+from bot.recruiting.replies import Reply
 from bot.recruiting.reports import SHORTLIST_DEFAULT, load_facts, shortlist_text, status_text
+from bot.recruiting.usage import SLACK_PREFIX, usage
 from bot.runtime.clock import Clock
 from config.kit_loader import parse_duration
 from config.settings import Settings
@@ -38,35 +41,6 @@ from storage.records import CampaignSummary
 MAX_NAMES = 50  # one reply stays readable; the CLI takes a CSV for more
 NAME_SEPARATORS = re.compile(r"[,;\n]")
 
-SLACK_PREFIX, TELEGRAM_PREFIX = "/interview ", "/"
-
-
-def usage(prefix: str) -> str:
-    return (
-        "Recruiter commands:\n"
-        f"• {prefix}new [campaign]: send a kit file (YAML) with this as its caption to create "
-        "a campaign (a draft); without a file you get a starter kit to edit\n"
-        f"• {prefix}edit <campaign>: the same with a changed kit: a new version for new "
-        "candidates\n"
-        f"• {prefix}launch / {prefix}pause / {prefix}close <campaign>: start it; stop new "
-        "starts; end it now (candidates still answering are told)\n"
-        f"• {prefix}clone <campaign> <new-campaign>: a new draft with the same kit\n"
-        f"• {prefix}campaigns: the campaigns and how far their candidates are\n"
-        f"• {prefix}invite <campaign> <name>, <name>, …: one personal invite link per "
-        "candidate, to send them yourself\n"
-        f"• {prefix}erase <interview id>: erase a candidate's answers now, e.g. when they ask "
-        "(the id is at the bottom of their review post)\n"
-        f"• {prefix}status <campaign>: the funnel, question by question, review progress and "
-        "how far reviewers agree\n"
-        f"• {prefix}shortlist <campaign> [N]: the N best-scored submissions (10 by default)\n"
-        f"• {prefix}remind <campaign or interview id>: a reminder now to everyone still "
-        "answering (or one candidate), outside their quiet hours\n"
-        f"• {prefix}extend <interview id> <time, e.g. 2d> <reason>: more time for one "
-        "candidate; they are told, your reason is logged\n"
-        f"• {prefix}accommodate <interview id> [prep=1m] [answer=2m] [retakes=1] <reason>: "
-        "extra time or retakes on every question for one candidate\n"
-        "Campaigns can also be created on the server: interview-bot campaign create KIT.yaml"
-    )
 
 
 NOT_A_RECRUITER = (
@@ -89,6 +63,11 @@ class RecruiterDesk:
 
     async def command(self, actor: str, text: str, prefix: str = SLACK_PREFIX,
                       upload: Upload | None = None) -> str:
+        """The reply as text only (where no file can go back: Slack's slash commands)."""
+        return (await self.answer(actor, text, prefix, upload)).as_text()
+
+    async def answer(self, actor: str, text: str, prefix: str = SLACK_PREFIX,
+                     upload: Upload | None = None) -> Reply:
         """The reply to `text` ("invite support Ann, Bo"), with the file sent along, if any;
         `prefix` is how the platform spells a command in the usage text. Every command a
         recruiter gives is in the audit log (who, when, what, and the file's name), and so is
@@ -102,8 +81,14 @@ class RecruiterDesk:
                 self.clock())
             await uow.commit()
         if not allowed:
-            return NOT_A_RECRUITER
-        return await self._run(actor, verb, rest, prefix, upload)
+            return Reply(NOT_A_RECRUITER)
+        files = FileDesk(self.db, self.clock, self.invite_makers)
+        match verb.lower():
+            case "export":
+                return await files.export(rest, prefix)
+            case "invite" if upload is not None:
+                return await files.invite_csv(actor, rest.strip(), upload, prefix)
+        return Reply(await self._run(actor, verb, rest, prefix, upload))
 
     async def _run(self, actor: str, verb: str, rest: str, prefix: str,
                    upload: Upload | None) -> str:

@@ -96,11 +96,11 @@ def to_csv(records: Sequence[dict[str, Any]]) -> str:
             row = {**r, **a, "answer_kind": "+".join(a["kinds"]), "answer_text": a["text"],
                    "question_mean": a["mean"], "flags": " ".join(r["flags"]),
                    "reviewers": len(r["scores"])}
-            writer.writerow([_cell(row.get(c)) for c in CSV_COLUMNS])
+            writer.writerow([csv_cell(row.get(c)) for c in CSV_COLUMNS])
     return out.getvalue()
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
     if value is None:
         return ""
     text = str(value).lower() if isinstance(value, bool) else str(value)

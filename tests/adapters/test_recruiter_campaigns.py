@@ -6,6 +6,8 @@ too)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -13,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.recruiting.desk import NOT_A_RECRUITER, TELEGRAM_PREFIX, RecruiterDesk
+from bot.recruiting.desk import NOT_A_RECRUITER, RecruiterDesk
 from bot.recruiting.lifecycle import Upload
+from bot.recruiting.usage import TELEGRAM_PREFIX
 from config.kit_loader import parse_kit
 from config.settings import Settings
 from conversations.events import CampaignClosed, Event
@@ -167,3 +170,40 @@ async def test_outsiders_learn_nothing_and_every_command_is_audited(
 
 def _opened(state: InterviewState) -> InterviewState:
     return replace(state, phase=Phase.PRESENTED, deadline_at=datetime.now(UTC))
+
+
+async def test_a_roster_csv_gives_a_csv_of_links_and_skips_bad_rows_by_line(
+    desk: tuple[RecruiterDesk, list[Event]],
+) -> None:
+    d, _ = desk
+    await run(d, "new support", GOOD)
+    roster = Upload("people.csv", b"name,channel,contact\nAnn,telegram,@ann\n,,@who\nBo,fax,1\n"
+                                  b"=Cy,,\n")
+    reply = await d.answer(RECRUITER, "invite support", TELEGRAM_PREFIX, roster)
+    assert reply.text.startswith("2 invite(s) for ")
+    assert "• line 3: no name; skipped" in reply.text and "• line 4: unknown channel" in reply.text
+    assert reply.attachment is not None and reply.attachment.mime == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(reply.attachment.data.decode())))
+    assert [(r["line"], r["name"], r["contact"]) for r in rows] == [
+        ("2", "Ann", "'@ann"), ("5", "'=Cy", "")]  # never a formula
+    async with d.db.unit_of_work(read_only=True) as uow:
+        for r in rows:
+            state = await uow.interviews.by_token(r["link"])  # no channel on: bare tokens
+            assert state is not None and state.interview_id == r["interview_id"]
+    nobody = await d.answer(RECRUITER, "invite support", TELEGRAM_PREFIX,
+                            Upload("p.csv", b"name\n\n,\n"))
+    assert nobody.attachment is None and nobody.text.startswith("Nobody was invited")
+
+
+async def test_export_comes_back_as_a_file_or_as_words_where_files_cannot_go(
+    desk: tuple[RecruiterDesk, list[Event]],
+) -> None:
+    d, _ = desk
+    await run(d, "new support", GOOD)
+    await run(d, "invite support Ann, Bo")
+    reply = await d.answer(RECRUITER, "export support jsonl", TELEGRAM_PREFIX)
+    assert reply.attachment is not None and reply.attachment.file_name == "support.jsonl"
+    assert len(reply.attachment.data.decode().splitlines()) == 2
+    assert "interview-bot export support --format csv" in await run(d, "export support")
+    assert "Give the campaign" in await run(d, "export support xml")
+    assert "no campaign “nope”" in await run(d, "export nope")

@@ -67,6 +67,11 @@ async def test_invite_csv_problems(env: dict[str, str], tmp_path: Path) -> None:
     assert "name" in err
     _, out, _ = await run_cli(env, "campaign", "list")
     assert "invited=0 " in out  # nothing was invited, not even the header
+    one_bad = tmp_path / "mixed.csv"
+    one_bad.write_text("name,channel\nAda,telegram\n,whatsapp\nAlan,\n")
+    code, out, err = await run_cli(env, "invite", "e2e", "--csv", str(one_bad))
+    assert code == 0 and [line.split("\t")[0] for line in out.splitlines()] == ["Ada", "Alan"]
+    assert "mixed.csv: line 3: no name; skipped" in err
 
 
 async def test_invites_survive_an_unreachable_telegram(env: dict[str, str]) -> None:
