@@ -49,6 +49,7 @@ RECRUITER_COMMANDS = {
     "launch": "Start a campaign: /launch <campaign>",
     "close": "End a campaign now: /close <campaign>",
     "clone": "Copy a campaign's kit: /clone <campaign> <new-campaign>",
+    "export": "Everything of a campaign as a file: /export <campaign> [csv|jsonl]",
     "campaigns": "Campaigns and how far their candidates are",
     "invite": "Invite candidates: /invite <campaign> <name>, <name>",
     "erase": "Erase an interview now: /erase <interview id>",

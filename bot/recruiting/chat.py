@@ -32,7 +32,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 RECRUITER_COMMANDS = frozenset(
     {"campaigns", "invite", "erase", "status", "shortlist", "remind", "extend",
-     "accommodate", "new", "edit", "launch", "pause", "close", "clone"})
+     "accommodate", "new", "edit", "launch", "pause", "close", "clone", "export"})
 CANDIDATE_TOO = frozenset({"status", "pause"})  # bare, they are a candidate's own commands
 FILE_COMMANDS = frozenset({"new", "edit", "invite"})
 MAX_UPLOAD_BYTES = MAX_ROSTER_BYTES + 1  # enough to tell a recruiter the file is too big

@@ -1,13 +1,18 @@
 """A recruiter runs a campaign's life from their Telegram chat with the bot: a starter kit,
 a broken kit file first (its problems come back by line and column, nothing is made), the
-fixed file, invites, launch, pause (nobody new starts; a started interview goes on), close
-(the candidate still answering is told; the invite nobody opened no longer works). Someone
-who is not a recruiter sending the same file learns nothing. Real service, fake Telegram."""
+fixed file, a roster CSV (a CSV of links back; the bad row reported by line), launch, pause
+(nobody new starts; a started interview goes on), close (the candidate still answering is
+told; the invite nobody opened no longer works), and the export as a file. Someone who is
+not a recruiter sending the same kit file learns nothing. Real service, fake Telegram."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,9 +45,12 @@ async def test_a_campaign_from_a_kit_file_to_close(
     await rita.expect_message("Created spring", timeout=LONG)
     await mallory.expect_message(lambda m: "spring" not in m.get("text", ""), timeout=LONG)
 
-    await rita.send_command("/invite spring Grace Hopper, Alan Turing")
-    reply = await rita.expect_message("Invites for", timeout=LONG)
-    tokens = dict(re.findall(r"• (.+?): https://t\.me/\w+\?start=([\w-]+)", reply["text"]))
+    roster = b"name,channel,contact\nGrace Hopper,telegram,@grace\n,,@nobody\nAlan Turing,,\n"
+    await rita.send_document(roster, file_name="people.csv", caption="/invite spring")
+    reply = await rita.expect_message("2 invite(s) for E2E screen", timeout=LONG)
+    assert "line 3: no name; skipped" in reply["caption"]
+    links = csv.DictReader(io.StringIO(sent_file(fake_telegram, reply).decode()))
+    tokens = {row["name"]: row["link"].rsplit("start=", 1)[1] for row in links}
     grace, alan = fake_telegram.user(2002, "Grace"), fake_telegram.user(2003, "Alan")
     await grace.send_command(f"/start {tokens['Grace Hopper']}")
     await grace.expect_message("paused for the moment", timeout=LONG)  # a draft starts nobody
@@ -65,3 +73,15 @@ async def test_a_campaign_from_a_kit_file_to_close(
     await alan.expect_message("interviews for this role have closed", timeout=LONG)
     _, listing, _ = await run_cli(env, "campaign", "list")
     assert " spring closed invited=2 opened=1 " in listing
+
+    await rita.send_command("/export spring jsonl")
+    export = await rita.expect_message("2 candidate(s), as JSONL", timeout=LONG)
+    assert export["document"]["file_name"] == "spring.jsonl"
+    rows = [json.loads(line) for line in sent_file(fake_telegram, export).splitlines()]
+    assert [(r["candidate"], r["status"]) for r in rows] == [
+        ("Grace", "expired"), ("Alan Turing", "invited")]  # her Telegram name once she opened
+
+
+def sent_file(fake: FakeTelegram, message: dict[str, Any]) -> bytes:
+    """The bytes of a document the bot sent (kept by the fake's file store)."""
+    return fake.files[message["document"]["file_id"]].data
