@@ -16,11 +16,18 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from adapters.base import InviteLinks
+from bot.recruiting.chart import render_chart
 from bot.recruiting.file_commands import FileDesk
 from bot.recruiting.invites import invite_into, invite_links
 from bot.recruiting.lifecycle import CampaignDesk, Upload
 from bot.recruiting.replies import Reply
-from bot.recruiting.reports import SHORTLIST_DEFAULT, load_facts, shortlist_text, status_text
+from bot.recruiting.reports import (
+    SHORTLIST_DEFAULT,
+    funnel_of,
+    load_facts,
+    shortlist_text,
+    status_text,
+)
 from bot.recruiting.usage import SLACK_PREFIX, usage
 from bot.runtime.clock import Clock
 from config.kit_loader import parse_duration
@@ -33,6 +40,7 @@ from conversations.events import (
     Event,
     ReminderRequested,
 )
+from conversations.messages import Attachment
 from conversations.recruiter_actions import not_running
 from conversations.state import InterviewState, Phase
 from storage.db import Database
@@ -88,6 +96,8 @@ class RecruiterDesk:
                 return await files.export(rest, prefix)
             case "invite" if upload is not None:
                 return await files.invite_csv(actor, rest.strip(), upload, prefix)
+            case "status":
+                return await self.report("status", rest, prefix)
         return Reply(await self._run(actor, verb, rest, prefix, upload))
 
     async def _run(self, actor: str, verb: str, rest: str, prefix: str,
@@ -156,18 +166,25 @@ class RecruiterDesk:
 
 
     async def _report(self, verb: str, rest: str, prefix: str) -> str:
+        return (await self.report(verb, rest, prefix)).text
+
+    async def report(self, verb: str, rest: str, prefix: str) -> Reply:
+        """`status` (text, and the funnel chart as a PNG) or `shortlist`."""
         slug, _, count = rest.strip().partition(" ")
         if not slug or (count.strip() and not count.strip().isdigit()):
-            return f"Give the campaign, e.g. {prefix}{verb} support-screen" + (
-                " 5" if verb == "shortlist" else "")
+            return Reply(f"Give the campaign, e.g. {prefix}{verb} support-screen" + (
+                " 5" if verb == "shortlist" else ""))
         async with self.db.unit_of_work(read_only=True) as uow:
             campaign = await uow.campaigns.by_slug(slug)
             if campaign is None:
-                return f"There is no campaign “{slug}”. {prefix}campaigns lists them."
+                return Reply(f"There is no campaign “{slug}”. {prefix}campaigns lists them.")
             facts = await load_facts(uow, campaign.id, campaign.kit_version_id)
-        if verb == "status":
-            return status_text(campaign.title, facts)
-        return shortlist_text(campaign.title, facts, int(count or SHORTLIST_DEFAULT))
+        if verb != "status":
+            return Reply(shortlist_text(campaign.title, facts, int(count or SHORTLIST_DEFAULT)))
+        text = status_text(campaign.title, facts)
+        chart = await render_chart(campaign.title, funnel_of(facts))
+        return Reply(text, Attachment(f"{slug}-funnel.png", "image/png", chart),
+                     without_file=text)
 
     async def _extend(self, actor: str, rest: str, prefix: str) -> str:
         interview_id, _, more = rest.strip().partition(" ")

@@ -2,7 +2,8 @@
 a broken kit file first (its problems come back by line and column, nothing is made), the
 fixed file, a roster CSV (a CSV of links back; the bad row reported by line), launch, pause
 (nobody new starts; a started interview goes on), close (the candidate still answering is
-told; the invite nobody opened no longer works), and the export as a file. Someone who is
+told; the invite nobody opened no longer works), status with its chart, and the export as
+a file. Someone who is
 not a recruiter sending the same kit file learns nothing. Real service, fake Telegram."""
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ async def test_a_campaign_from_a_kit_file_to_close(
     await alan.expect_message("interviews for this role have closed", timeout=LONG)
     _, listing, _ = await run_cli(env, "campaign", "list")
     assert " spring closed invited=2 opened=1 " in listing
+
+    await rita.send_command("/status spring")
+    status = await rita.expect_message(lambda m: "photo" in m, timeout=LONG)
+    assert "E2E screen: 2 invited, 1 opened, 1 consented" in status.get("caption", "")
+    assert fake_telegram.files[status["photo"][-1]["file_id"]].data.startswith(b"\x89PNG")
 
     await rita.send_command("/export spring jsonl")
     export = await rita.expect_message("2 candidate(s), as JSONL", timeout=LONG)
