@@ -41,6 +41,7 @@ from storage.repositories import (
     AuditRepository,
     CampaignRepository,
     DeadLetterRepository,
+    ExternalInviteRepository,
     InterviewRepository,
     OutboxRepository,
     ProcessedEventRepository,
@@ -81,6 +82,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session, clock)
         self.reviews = ReviewRepository(session, clock)
         self.dead_letters = DeadLetterRepository(session, clock)
+        self.external_invites = ExternalInviteRepository(session, clock)
 
     async def lock(self, key: str) -> None:
         """Hold `key` until this transaction ends, across every process sharing the

@@ -17,6 +17,7 @@ from aiohttp import web
 from adapters.base import Channel
 from bot.cli.invite_links import invite_makers
 from bot.cli.web import Handler, build_app, start_site
+from bot.recruiting.ats import AtsInvites
 from bot.recruiting.chat import RecruiterChat
 from bot.recruiting.desk import RecruiterDesk
 from bot.review.decisions import Decisions
@@ -118,6 +119,10 @@ class Service:
         )
         holder["service"] = service
         service._register_outbox_handlers(kits)
+        if settings.ats_webhook_secret is not None:
+            ats = AtsInvites(db, settings.ats_webhook_secret.get_secret_value(), clock,
+                             invite_makers(settings))
+            service.routes["/api/invites"] = ats.handle
         worker = TranscriptionWorker(
             db=db, transcriber=build_transcriber(settings), emit=runtime.handle, clock=clock,
             metrics=metrics, workers=max(1, settings.transcribe_workers), kits=kits,

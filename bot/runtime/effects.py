@@ -233,4 +233,6 @@ async def _webhook_payload(
         "candidate_name": state.candidate_name, "decision": effect.decision,
         "reason": effect.reason, "decided_by": effect.decided_by,
         "decided_at": effect.decided_at.isoformat(),
+        # the applicant-tracking system's own id, when it asked for this invite
+        "external_id": await uow.external_invites.external_id_of(effect.interview_id),
     }
