@@ -1,9 +1,9 @@
 """A recruiter runs a campaign's life from their Telegram chat with the bot: a starter kit,
 a broken kit file first (its problems come back by line and column, nothing is made), the
 fixed file, a roster CSV (a CSV of links back; the bad row reported by line), launch, pause
-(nobody new starts; a started interview goes on), close (the candidate still answering is
-told; the invite nobody opened no longer works), status with its chart, and the export as
-a file. Someone who is
+(nobody new starts; a started interview goes on), remind, extend, close (the candidate still
+answering is told; the invite nobody opened no longer works), status with its chart,
+shortlist, and the export as a file. Someone who is
 not a recruiter sending the same kit file learns nothing. Real service, fake Telegram."""
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ async def test_a_campaign_from_a_kit_file_to_close(
     await rita.send_document(roster, file_name="people.csv", caption="/invite spring")
     reply = await rita.expect_message("2 invite(s) for E2E screen", timeout=LONG)
     assert "line 3: no name; skipped" in reply["caption"]
-    links = csv.DictReader(io.StringIO(sent_file(fake_telegram, reply).decode()))
+    links = list(csv.DictReader(io.StringIO(sent_file(fake_telegram, reply).decode())))
     tokens = {row["name"]: row["link"].rsplit("start=", 1)[1] for row in links}
+    grace_id = links[0]["interview_id"]
     grace, alan = fake_telegram.user(2002, "Grace"), fake_telegram.user(2003, "Alan")
     await grace.send_command(f"/start {tokens['Grace Hopper']}")
     await grace.expect_message("paused for the moment", timeout=LONG)  # a draft starts nobody
@@ -66,6 +67,12 @@ async def test_a_campaign_from_a_kit_file_to_close(
     await alan.expect_message("paused for the moment", timeout=LONG)
     await grace.press("Yes, I agree", timeout=LONG)  # Grace goes on
     await grace.expect_message(re.compile(r"question|practice", re.I), timeout=LONG)
+    await rita.send_command("/remind spring")
+    await rita.expect_message("Reminded 1 candidate(s)", timeout=LONG)
+    await grace.expect_message("left", timeout=LONG)
+    await rita.send_command(f"/extend {grace_id} 1d train wifi")
+    await rita.expect_message("Grace has 1d more", timeout=LONG)
+    await grace.expect_message("given you more time", timeout=LONG)
 
     await rita.send_command("/close spring")
     await rita.expect_message("the 1 candidate(s) still answering were told", timeout=LONG)
@@ -79,6 +86,14 @@ async def test_a_campaign_from_a_kit_file_to_close(
     status = await rita.expect_message(lambda m: "photo" in m, timeout=LONG)
     assert "E2E screen: 2 invited, 1 opened, 1 consented" in status.get("caption", "")
     assert fake_telegram.files[status["photo"][-1]["file_id"]].data.startswith(b"\x89PNG")
+
+    await rita.send_command("/shortlist spring")
+    await rita.expect_message(re.compile(r"E2E screen: (no submissions|top 0)"), timeout=LONG)
+    for command in ("/campaigns", "/status spring", "/export spring", "/close spring",
+                    "/launch spring"):  # someone else learns nothing, not even a slug
+        await mallory.send_command(command)
+        answer = await mallory.expect_message(timeout=LONG)
+        assert "spring" not in answer.get("text", "") and "document" not in answer
 
     await rita.send_command("/export spring jsonl")
     export = await rita.expect_message("2 candidate(s), as JSONL", timeout=LONG)
