@@ -74,6 +74,13 @@ class RecruiterDesk:
         """The reply as text only (where no file can go back: Slack's slash commands)."""
         return (await self.answer(actor, text, prefix, upload)).as_text()
 
+    async def command_with_file(self, actor: str, text: str, prefix: str,
+                                file: Attachment | None) -> tuple[str, Attachment | None]:
+        """For adapters (Slack): a file in, the reply and maybe a file out."""
+        upload = Upload(file.file_name, file.data) if file is not None else None
+        reply = await self.answer(actor, text, prefix, upload)
+        return reply.text, reply.attachment
+
     async def answer(self, actor: str, text: str, prefix: str = SLACK_PREFIX,
                      upload: Upload | None = None) -> Reply:
         """The reply to `text` ("invite support Ann, Bo"), with the file sent along, if any;
