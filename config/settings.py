@@ -72,6 +72,7 @@ class Settings(BaseSettings):
 
     decision_webhook_url: str | None = None
     decision_webhook_secret: SecretStr | None = None
+    ats_webhook_secret: SecretStr | None = None  # turns on POST /api/invites (recruiting/ats)
 
     # Delivery limits (Telegram: ~1 msg/s per chat, ~30/s overall).
     telegram_global_rate: float = 25.0

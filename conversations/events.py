@@ -95,6 +95,7 @@ class MediaReceived(Event):
     mime: str | None = None
     file_unique_id: str | None = None
     file_name: str | None = None
+    caption: str | None = None  # the text sent with the file (a recruiter's `/new` on a kit)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,6 +176,14 @@ class ReminderRequested(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CampaignClosed(Event):
+    """A recruiter closed the campaign: the deadline of this running interview is now."""
+
+    interview_id: str
+    requested_by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DecisionMade(Event):
     """A recruiter decided on a submission (from any reviewer channel)."""
 
@@ -194,7 +203,7 @@ class TranscriptReady(Event):
 
 # Events that name their interview (the runtime loads it by id, not by conversation).
 ABOUT_AN_INTERVIEW = (TimerFired, TranscriptReady, EraseRequested, DecisionMade,
-                      DeadlineExtended, ReminderRequested, Accommodated)
+                      DeadlineExtended, ReminderRequested, Accommodated, CampaignClosed)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

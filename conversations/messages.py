@@ -62,6 +62,15 @@ def slot_ref(slot: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (a recruiter's export, links CSV or status chart)."""
+
+    file_name: str
+    mime: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedMessage:
     """A message after catalog lookup: what adapters actually send."""
 
@@ -70,3 +79,4 @@ class RenderedMessage:
     status_slot: str | None = None
     # Buttons the platform cannot show, listed in the text as numbered replies (`fitting.py`).
     choices: tuple[tuple[str, str], ...] = field(default=())
+    attachment: Attachment | None = None  # the text is then its caption

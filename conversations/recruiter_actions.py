@@ -1,8 +1,8 @@
 """What recruiters do to one candidate's running interview: more time (`extend`), a
-reminder now (`remind`), and an accommodation (`accommodate`: extra preparation or answer
-time, extra retakes, on every question from the next one shown). All are events through the
-runtime like any other, refused for an interview that is not running (not opened yet, or
-over), always on record with who and why.
+reminder now (`remind`), the deadline now (the campaign closed), and an accommodation
+(`accommodate`: extra preparation or answer time, extra retakes, on every question from the
+next one shown). All are events through the runtime like any other, refused for an interview
+that is not running (not opened yet, or over), always on record with who and why.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from conversations import flow
 from conversations.context import Ctx, sends, unchanged
 from conversations.effects import Cancel, Effect, Notify, Schedule
 from conversations.events import (
     Accommodated,
+    CampaignClosed,
     DeadlineExtended,
     ReminderRequested,
     TimerKind,
@@ -98,6 +100,21 @@ def accommodate(ctx: Ctx) -> Decision:
                       f"+{event.extra_answer_s} s, retakes +{event.extra_retakes}: "
                       f"{event.reason}"),
         *sends(ctx, [told])))
+
+
+def close_now(ctx: Ctx) -> Decision:
+    """The campaign closed: a running interview reaches its deadline now (the candidate is
+    told; what they sent is kept and submitted as partial). Nothing else changes."""
+    event = ctx.event
+    assert isinstance(event, CampaignClosed)
+    if not_running(ctx.state) is not None:
+        return unchanged(ctx)
+    closing = replace(ctx, state=replace(ctx.state, deadline_at=ctx.now))
+    expired = flow.expire(closing)
+    noted = Notify(interview_id=ctx.state.interview_id, what="campaign_closed",
+                   detail=event.requested_by)
+    told = sends(ctx, [msg("campaign.closed")])
+    return Decision(state=expired.state, effects=(noted, *told, *expired.effects))
 
 
 def _refused(ctx: Ctx, what: str, who: str, why: str) -> Decision:

@@ -22,6 +22,7 @@ from conversations.context import Ctx, Handler, say, unchanged
 from conversations.events import (
     Accommodated,
     ButtonPressed,
+    CampaignClosed,
     CommandReceived,
     DeadlineExtended,
     DecisionMade,
@@ -49,7 +50,7 @@ UNKNOWN_COMMAND = "command:?"
 PASSIVE_TRIGGERS = frozenset(
     {*(f"timer:{k.value}" for k in TimerKind), "transcript", "media_stored", "media_failed",
      "erase_requested", "decision", "extend", "remind_now",
-     "accommodate"}
+     "accommodate", "campaign_closed"}
 )
 ACTIVE_PHASES = (P.CONSENT, P.INSTRUCTIONS, P.PRESENTED, P.PREPARING, P.ANSWERING, P.CONFIRMING)
 
@@ -68,7 +69,7 @@ def trigger_of(event: Event, payload: ButtonPayload | None) -> str:
         (TranscriptReady, "transcript"), (UnsupportedReceived, "unsupported"),
         (EraseRequested, "erase_requested"), (DecisionMade, "decision"),
         (DeadlineExtended, "extend"), (ReminderRequested, "remind_now"),
-        (Accommodated, "accommodate"),
+        (Accommodated, "accommodate"), (CampaignClosed, "campaign_closed"),
     )
     for kind, trigger in simple:
         if isinstance(event, kind):
@@ -111,6 +112,7 @@ for _phase in P:
     TABLE[(_phase, "extend")] = recruiter_actions.extend  # refused unless running
     TABLE[(_phase, "remind_now")] = recruiter_actions.remind
     TABLE[(_phase, "accommodate")] = recruiter_actions.accommodate
+    TABLE[(_phase, "campaign_closed")] = recruiter_actions.close_now  # ignored unless running
     if _phase is not P.ERASED:
         TABLE[(_phase, "erase_requested")] = erasure.erase_on_request
         TABLE[(_phase, "transcript")] = reviewing.on_transcript

@@ -41,6 +41,7 @@ from storage.repositories import (
     AuditRepository,
     CampaignRepository,
     DeadLetterRepository,
+    ExternalInviteRepository,
     InterviewRepository,
     OutboxRepository,
     ProcessedEventRepository,
@@ -83,6 +84,7 @@ class UnitOfWork:
         self.reviews = ReviewRepository(session, clock)
         self.dead_letters = DeadLetterRepository(session, clock)
         self.windows = ReplyWindowRepository(session, clock)
+        self.external_invites = ExternalInviteRepository(session, clock)
 
     async def lock(self, key: str) -> None:
         """Hold `key` until this transaction ends, across every process sharing the

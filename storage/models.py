@@ -253,3 +253,12 @@ class DeadLetterRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str] = mapped_column(Text)
     payload: Mapped[str] = mapped_column(Text)
+
+
+class ExternalInviteRow(Base):
+    """An invite an applicant-tracking system asked for, by its own id (idempotency key)."""
+
+    __tablename__ = "external_invites"
+    external_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id"), unique=True)
+    created_at: Mapped[datetime]

@@ -15,6 +15,7 @@ from typing import Any
 class CampaignStatus(StrEnum):
     DRAFT = "draft"
     LIVE = "live"
+    PAUSED = "paused"  # no new starts; running interviews go on
     CLOSED = "closed"
 
 

@@ -22,8 +22,10 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.errors import AdapterError
 from adapters.safe_text import safe_json
 from adapters.slack import blocks, modals, requests
+from adapters.slack.recruiter_files import RecruiterFiles, answer_file_message, send_back
 from conversations.events import Platform
 from conversations.review_port import ReviewDesk, ReviewerRef
 from conversations.reviewing import DECISIONS
@@ -104,7 +106,8 @@ BODY_MARK = ", body: "
 VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
 
 
-def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> AsyncApp:
+def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk,
+              files: RecruiterFiles | None = None) -> AsyncApp:
     verification_log = logging.getLogger(VERIFICATION_LOGGER)
     if not any(isinstance(f, WithholdRequestBodies) for f in verification_log.filters):
         verification_log.addFilter(WithholdRequestBodies())
@@ -155,13 +158,24 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
     @app.command(re.compile(r".*"))
     async def any_command(ack: Ack, body: JsonDict, respond: Respond) -> None:
         await ack()  # creating invites may call other APIs: reply through response_url
-        actor = f"{Platform.SLACK}:{body.get('user_id', '')}"
-        reply = await desk.command(actor, str(body.get("text", "")), SLASH_PREFIX)
+        user = str(body.get("user_id", ""))
+        actor, text = f"{Platform.SLACK}:{user}", str(body.get("text", ""))
+        if files is None:
+            reply = await desk.command(actor, text, SLASH_PREFIX)
+        else:
+            reply = await _with_file_back(client, files, actor, user, text)
         await respond(text=reply, response_type="ephemeral")
 
     @app.event(re.compile(r".*"))
-    async def any_event() -> None:
-        """Acked (Bolt acks events itself); the reviewer side needs no events yet."""
+    async def any_event(body: JsonDict) -> None:
+        """Acked (Bolt acks events itself). A recruiter's file shared in the bot's DM with a
+        command (`new`, `edit`, `invite`) is the one event taken (`recruiter_files.py`)."""
+        event = body.get("event")
+        if files is None or not isinstance(event, dict) or event.get("type") != "message":
+            return
+        user = str(event.get("user") or "")
+        await answer_file_message(client, files, f"{Platform.SLACK}:{user}", user, event,
+                                  SLASH_PREFIX)
 
     @app.error
     async def on_error(error: Exception, body: JsonDict) -> None:
@@ -169,6 +183,20 @@ def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk) -> 
         log.error("slack request failed: %r (type=%.40s)", error, kind, exc_info=error)
 
     return app
+
+
+async def _with_file_back(client: AsyncWebClient, files: RecruiterFiles, actor: str,
+                          user: str, text: str) -> str:
+    """The reply to a slash command; a file that comes with it goes to the recruiter's DM."""
+    reply, back = await files.command_with_file(actor, text, SLASH_PREFIX, None)
+    if back is None:
+        return reply
+    try:
+        await send_back(client, user, reply, back)
+    except AdapterError as exc:
+        log.warning("slack: a recruiter's file could not be sent: %s", exc)
+        return f"{reply}\n(The file {back.file_name} could not be sent; please try again.)"
+    return f"{reply}\n(The file, {back.file_name}, is in your direct messages with me.)"
 
 
 def aiohttp_handler(

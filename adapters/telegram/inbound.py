@@ -62,7 +62,7 @@ def parse_message(update_id: int, message: Message) -> Event:
         return _parse_text(message.text, common, private=message.chat.type == "private")
     media = _media_fields(message)
     if media is not None:
-        return MediaReceived(**common, **media)
+        return MediaReceived(**common, **media, caption=message.caption)
     return UnsupportedReceived(
         **common,
         description=str(message.content_type),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from typing import TypeVar
 
@@ -20,7 +21,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BotCommand, BotCommandScopeChat
+from aiogram.types import BotCommand, BotCommandScopeChat, BufferedInputFile
 from aiohttp import web
 
 from adapters.base import EventSink, Leadership, RejectedInput, RejectionSink, SentMessage
@@ -30,10 +31,11 @@ from adapters.telegram.polling import ALLOWED_UPDATES, LongPoller
 from adapters.telegram.receiving import ReviewerUpdates, UpdateReceiver
 from adapters.telegram.render import CAPABILITIES, fit_text, keyboard
 from conversations.events import ConversationRef, Platform
-from conversations.messages import RenderedMessage
+from conversations.messages import Attachment, RenderedMessage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+MAX_CAPTION = 1024  # Bot API: captions of photos and documents
 COMMANDS = {
     "start": "Open your interview or continue it",
     "help": "How this works",
@@ -43,6 +45,12 @@ COMMANDS = {
     "language": "Change the language",
 }
 RECRUITER_COMMANDS = {
+    "new": "New campaign: send a kit file with the caption /new <slug>",
+    "edit": "New kit version: send the file with the caption /edit <campaign>",
+    "launch": "Start a campaign: /launch <campaign>",
+    "close": "End a campaign now: /close <campaign>",
+    "clone": "Copy a campaign's kit: /clone <campaign> <new-campaign>",
+    "export": "Everything of a campaign as a file: /export <campaign> [csv|jsonl]",
     "campaigns": "Campaigns and how far their candidates are",
     "invite": "Invite candidates: /invite <campaign> <name>, <name>",
     "erase": "Erase an interview now: /erase <interview id>",
@@ -132,12 +140,36 @@ class TelegramChannel:
     # -- outbound ------------------------------------------------------------------------
 
     async def send(self, to: ConversationRef, message: RenderedMessage) -> SentMessage:
+        if message.attachment is not None:
+            return await self._send_file(to, message, message.attachment)
         await self._limiter.acquire(to.chat_id)
         sent = await _call(lambda: self.bot.send_message(
             chat_id=int(to.chat_id), text=fit_text(message.text),
             reply_markup=keyboard(message.buttons),
             message_thread_id=int(to.thread_id) if to.thread_id else None,
         ))
+        return SentMessage(message_id=str(sent.message_id))
+
+    async def _send_file(
+        self, to: ConversationRef, message: RenderedMessage, file: Attachment
+    ) -> SentMessage:
+        """A PNG as a photo (seen at once in the chat), anything else as a document; the text
+        is its caption, or a message of its own before it when too long for one."""
+        caption: str | None = message.text
+        if len(message.text) > MAX_CAPTION:
+            await self.send(to, replace(message, attachment=None))
+            caption = None
+        upload = BufferedInputFile(file.data, filename=file.file_name)
+        thread = int(to.thread_id) if to.thread_id else None
+        await self._limiter.acquire(to.chat_id)
+        if file.mime == "image/png":
+            sent = await _call(lambda: self.bot.send_photo(
+                chat_id=int(to.chat_id), photo=upload, caption=caption,
+                message_thread_id=thread))
+        else:
+            sent = await _call(lambda: self.bot.send_document(
+                chat_id=int(to.chat_id), document=upload, caption=caption,
+                message_thread_id=thread))
         return SentMessage(message_id=str(sent.message_id))
 
     async def edit(

@@ -19,6 +19,7 @@ from adapters.base import Channel
 from bot.cli.invite_links import invite_makers
 from bot.cli.roles import Role, build_timers, build_transcription, open_queue
 from bot.cli.web import Handler, build_app, start_site
+from bot.recruiting.ats import AtsInvites
 from bot.recruiting.chat import RecruiterChat
 from bot.recruiting.desk import RecruiterDesk
 from bot.review.decisions import Decisions
@@ -122,7 +123,8 @@ class Service:
             clock=clock, runtime=runtime, dispatcher=dispatcher,
             timers=build_timers(db, settings, clock, runtime, scope, queue, role),
             catalogs=catalogs, recruiter_desk=recruiter_desk,
-            recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake),
+            recruiter_chat=RecruiterChat(db, recruiter_desk, dispatcher.wake,
+                                         download=lambda p, ref: channels[p].download(ref)),
             review_places=places,
             reviewer_desk=ReviewerDesk(scoring, decisions, recruiter_desk.command),
             channels=channels,
@@ -131,6 +133,10 @@ class Service:
         )
         holder["service"] = service
         service._register_outbox_handlers(kits)
+        if settings.ats_webhook_secret is not None:
+            ats = AtsInvites(db, settings.ats_webhook_secret.get_secret_value(), clock,
+                             invite_makers(settings))
+            service.routes["/api/invites"] = ats.handle
         worker = TranscriptionWorker(
             db=db, transcriber=reading_store(build_transcriber(settings), service.store),
             emit=runtime.handle, clock=clock,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +17,9 @@ import typer
 from bot.cli.errors import EXIT_INVALID, CliError
 from config.kit import Kit
 from config.settings import Settings
+from conversations.slugs import SLUG_MAX, is_slug, suggest_slug
 from storage.db import Database, UnitOfWork
 from storage.records import Campaign, CampaignStatus, CampaignSummary
-
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX = 64
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @contextlib.asynccontextmanager
@@ -46,13 +42,9 @@ def slug_from(path: Path) -> str:
     return suggest_slug(path.stem)
 
 
-def suggest_slug(text: str) -> str:
-    return _NOT_SLUG.sub("-", text.lower()).strip("-")[:SLUG_MAX].strip("-") or "campaign"
-
-
 def check_slug(slug: str) -> str:
     """A slug is part of links and commands: lowercase letters, digits, single dashes."""
-    if len(slug) <= SLUG_MAX and SLUG_RE.match(slug):
+    if is_slug(slug):
         return slug
     raise CliError(
         f"slug {slug!r} may only have lowercase letters, digits and single dashes "

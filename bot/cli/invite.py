@@ -8,7 +8,6 @@ is an invite nobody can use. Then the lines carry the bare token and one warning
 from __future__ import annotations
 
 import asyncio
-import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from bot.cli.commands import campaign_or_error, database
 from bot.cli.errors import EXIT_FAILED, EXIT_INVALID, CliError
 from bot.cli.invite_links import invite_links
 from bot.recruiting.invites import invite_into
+from bot.recruiting.roster import read_roster
 from config.settings import Settings
 
 CHANNELS = ("telegram", "whatsapp", "slack", "web")
@@ -35,29 +35,22 @@ def check_channel(channel: str | None) -> str | None:
                    EXIT_INVALID)
 
 
-def read_names(path: Path) -> list[str]:
-    """A CSV with a `name` column, or (with one column and no such header) one name a row."""
+def read_names(path: Path, warn: Echo) -> list[str]:
+    """The names of a roster CSV (`bot/recruiting/roster.py`); a bad row is reported by its
+    line (on stderr) and skipped."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = [r for r in csv.reader(handle) if any(c.strip() for c in r)]
+        text = path.read_text(encoding="utf-8-sig")
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         raise CliError(f"cannot read {path}: {exc.strerror}", EXIT_INVALID) from exc
     except UnicodeDecodeError as exc:
         raise CliError(f"{path} is not a UTF-8 text file (save the CSV as UTF-8)",
                        EXIT_INVALID) from exc
-    except csv.Error as exc:
-        raise CliError(f"{path} is not a CSV file we can read: {exc}", EXIT_INVALID) from exc
-    if not rows:
-        raise CliError(f"{path} has no names in it", EXIT_INVALID)
-    header = [c.strip().lower() for c in rows[0]]
-    if "name" in header:
-        column = header.index("name")
-        return [r[column].strip() for r in rows[1:] if len(r) > column and r[column].strip()]
-    if len(header) > 1:
-        raise CliError(
-            f"{path} has no 'name' column (its columns: {', '.join(rows[0])}); "
-            f"name the column with the candidates' names 'name'", EXIT_INVALID)
-    return [r[0].strip() for r in rows if r and r[0].strip()]
+    roster = read_roster(text)
+    if not roster.candidates:
+        raise CliError(f"{path}: {'; '.join(roster.problems)}", EXIT_INVALID)
+    for problem in roster.problems:
+        warn(f"{path}: {problem}")
+    return [c.name for c in roster.candidates]
 
 
 async def create_invites(

@@ -214,21 +214,22 @@ def invite(
     name: Annotated[list[str] | None, typer.Option("--name", metavar="NAME",
                                                    help="candidate name (repeat)")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", metavar="FILE",
-                                             help="CSV with a name column")] = None,
+                                             help="CSV with a name column; bad rows are "
+                                                  "reported by line and skipped")] = None,
     channel: Annotated[str | None, typer.Option(
         metavar="CHANNEL", help="only this channel: telegram, whatsapp, slack or web")] = None,
 ) -> None:
     """One line per candidate: name, then one invite link per enabled channel."""
     from bot.cli.invite import check_channel, create_invites, read_names
 
+    def warn(line: str) -> None:
+        typer.echo(line, err=True)
+
     check_channel(channel)
-    names = list(name or []) + (read_names(csv) if csv else [])
+    names = list(name or []) + (read_names(csv, warn) if csv else [])
     if not names:
         raise CliError("give at least one --name NAME or a --csv FILE", EXIT_INVALID)
     settings = _settings()
-
-    def warn(line: str) -> None:
-        typer.echo(line, err=True)
 
     raise typer.Exit(_run(create_invites(settings, slug, names, channel, typer.echo, warn),
                           settings))
@@ -254,6 +255,20 @@ def submissions(slug: Slug) -> None:
     settings = _settings()
     for line in _run(list_submissions(settings, slug), settings):
         typer.echo(line)
+
+
+@app.command(cls=PlainHelp)
+def export(
+    slug: Slug,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                     help="csv (a row per candidate and question) or jsonl "
+                                          "(a line per candidate)")] = "csv",
+) -> None:
+    """Candidates, answers, transcripts, scores and decisions of a campaign, to stdout."""
+    from bot.cli.show import export_campaign
+
+    settings = _settings()
+    sys.stdout.write(_run(export_campaign(settings, slug, fmt), settings))
 
 
 @app.command(cls=PlainHelp)

@@ -113,7 +113,7 @@ def add_slack(service: Service, settings: Settings) -> None:
                               settings.slack_review_channel)
     signing = settings.slack_signing_secret
     signing_secret = signing.get_secret_value() if signing else ""
-    app = build_app(client, signing_secret, service.reviewer_desk)
+    app = build_app(client, signing_secret, service.reviewer_desk, service.recruiter_desk)
     if settings.slack_app_token is not None:
         service.background.append(SocketMode(app, settings.slack_app_token.get_secret_value()))
         log.info("slack: socket mode (SLACK_APP_TOKEN set)")

@@ -1,4 +1,5 @@
-"""`interview-bot show ID-OR-TOKEN` and `submissions SLUG`: what reviewers see, as text.
+"""`interview-bot show ID-OR-TOKEN`, `submissions SLUG` and `export SLUG`: what reviewers see,
+as text (and, for `export`, everything of a campaign as CSV or JSON Lines).
 
 Read straight from the repositories (the reviewer channels have their own view). Scoring
 is blind here too: until enough reviewers are done, only how many are done is shown.
@@ -7,20 +8,19 @@ Practice answers are never shown, as they are never sent to reviewers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.cli.commands import campaign_or_error, database
-from bot.cli.errors import CliError
+from bot.cli.errors import EXIT_INVALID, CliError
+from bot.recruiting.export import ExportFormat, campaign_records
+from bot.recruiting.export import render as render_export
+from bot.recruiting.submissions import Submission, kept_answer, load
 from config.kit import Kit
 from config.settings import Settings
 from conversations import scoring
 from conversations.formatting import human_duration
 from conversations.state import InterviewState
-from storage.db import UnitOfWork
 from storage.records import (
-    AnswerRecord,
     PartRecord,
     ReviewDecision,
     TranscriptRecord,
@@ -29,17 +29,6 @@ from storage.records import (
 
 KIND_NAMES = {"video_note": "video note", "voice": "voice", "video": "video", "audio": "audio",
               "document": "document", "text": "text"}
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    state: InterviewState
-    campaign: str
-    kit: Kit
-    answers: list[AnswerRecord]
-    transcripts: dict[str, TranscriptRecord]
-    sheets: dict[str, dict[scoring.ScoreKey, int]]
-    decision: ReviewDecision | None
 
 
 async def show_interview(settings: Settings, id_or_token: str) -> str:
@@ -62,21 +51,18 @@ async def list_submissions(settings: Settings, slug: str) -> list[str]:
     return [*lines, "details: interview-bot show <interview id>"]
 
 
-async def load(uow: UnitOfWork, state: InterviewState) -> Submission:
-    campaign = await uow.campaigns.get(state.campaign_id)
-    kit = await uow.campaigns.kit(state.kit_version_id)
-    return Submission(
-        state=state, campaign=campaign.title if campaign else kit.title, kit=kit,
-        answers=await uow.answers.for_interview(state.interview_id),  # never the practice
-        transcripts=await uow.transcripts.for_interview(state.interview_id),
-        sheets=await uow.reviews.scores_for(state.interview_id),
-        decision=await uow.reviews.decision_for(state.interview_id),
-    )
+async def export_campaign(settings: Settings, slug: str, fmt: str) -> str:
+    if fmt not in set(ExportFormat):
+        raise CliError(f"unknown format {fmt!r}; use csv or jsonl", EXIT_INVALID)
+    async with database(settings) as db, db.unit_of_work(read_only=True) as uow:
+        campaign = await campaign_or_error(uow, slug)
+        records = await campaign_records(uow, campaign)
+    return render_export(records, ExportFormat(fmt))
 
 
 def summary(s: Submission) -> str:
     st = s.state
-    answered = sum(1 for q in s.kit.questions if _kept(s.answers, q.id) is not None)
+    answered = sum(1 for q in s.kit.questions if kept_answer(s.answers, q.id) is not None)
     progress = scoring.progress(s.sheets, _keys(s.kit), s.kit.reviewers_required)
     decision = s.decision.decision if s.decision else "no decision"
     flags = f" [{', '.join(sorted(st.flags))}]" if st.flags else ""
@@ -116,7 +102,7 @@ def _times(st: InterviewState) -> str:
 
 
 def _answer_lines(s: Submission, question_id: str) -> list[str]:
-    kept = _kept(s.answers, question_id)
+    kept = kept_answer(s.answers, question_id)
     if kept is None:
         return ["  (no answer kept)"]
     lines = [f"  {_part_line(p, s.transcripts.get(p.part_id))}" for p in kept.parts]
@@ -126,11 +112,6 @@ def _answer_lines(s: Submission, question_id: str) -> list[str]:
     if notes:
         lines.append(f"  ({', '.join(notes)})")
     return lines
-
-
-def _kept(answers: Sequence[AnswerRecord], question_id: str) -> AnswerRecord | None:
-    kept = [a for a in answers if a.question_id == question_id and a.kept and not a.practice]
-    return kept[-1] if kept else None
 
 
 def _part_line(p: PartRecord, transcript: TranscriptRecord | None) -> str:

@@ -16,8 +16,19 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from adapters.base import InviteLinks
+from bot.recruiting.chart import render_chart
+from bot.recruiting.file_commands import FileDesk
 from bot.recruiting.invites import invite_into, invite_links
-from bot.recruiting.reports import SHORTLIST_DEFAULT, load_facts, shortlist_text, status_text
+from bot.recruiting.lifecycle import CampaignDesk, Upload
+from bot.recruiting.replies import Reply
+from bot.recruiting.reports import (
+    SHORTLIST_DEFAULT,
+    funnel_of,
+    load_facts,
+    shortlist_text,
+    status_text,
+)
+from bot.recruiting.usage import SLACK_PREFIX, usage
 from bot.runtime.clock import Clock
 from config.kit_loader import parse_duration
 from config.settings import Settings
@@ -29,6 +40,7 @@ from conversations.events import (
     Event,
     ReminderRequested,
 )
+from conversations.messages import Attachment
 from conversations.recruiter_actions import not_running
 from conversations.state import InterviewState, Phase
 from storage.db import Database
@@ -37,28 +49,6 @@ from storage.records import CampaignSummary
 MAX_NAMES = 50  # one reply stays readable; the CLI takes a CSV for more
 NAME_SEPARATORS = re.compile(r"[,;\n]")
 
-SLACK_PREFIX, TELEGRAM_PREFIX = "/interview ", "/"
-
-
-def usage(prefix: str) -> str:
-    return (
-        "Recruiter commands:\n"
-        f"• {prefix}campaigns: the campaigns and how far their candidates are\n"
-        f"• {prefix}invite <campaign> <name>, <name>, …: one personal invite link per "
-        "candidate, to send them yourself\n"
-        f"• {prefix}erase <interview id>: erase a candidate's answers now, e.g. when they ask "
-        "(the id is at the bottom of their review post)\n"
-        f"• {prefix}status <campaign>: the funnel, question by question, review progress and "
-        "how far reviewers agree\n"
-        f"• {prefix}shortlist <campaign> [N]: the N best-scored submissions (10 by default)\n"
-        f"• {prefix}remind <campaign or interview id>: a reminder now to everyone still "
-        "answering (or one candidate), outside their quiet hours\n"
-        f"• {prefix}extend <interview id> <time, e.g. 2d> <reason>: more time for one "
-        "candidate; they are told, your reason is logged\n"
-        f"• {prefix}accommodate <interview id> [prep=1m] [answer=2m] [retakes=1] <reason>: "
-        "extra time or retakes on every question for one candidate\n"
-        "Campaigns are created from a kit file with: interview-bot campaign create KIT.yaml"
-    )
 
 
 NOT_A_RECRUITER = (
@@ -79,13 +69,58 @@ class RecruiterDesk:
         """`actor` is `<platform>:<user id>`, as in RECRUITERS."""
         return actor in self.settings.recruiter_ids
 
-    async def command(self, actor: str, text: str, prefix: str = SLACK_PREFIX) -> str:
-        """The reply to `text` ("invite support Ann, Bo"); `prefix` is how the platform
-        spells a command in the usage text."""
-        if not self.is_recruiter(actor):
-            return NOT_A_RECRUITER
+    async def command(self, actor: str, text: str, prefix: str = SLACK_PREFIX,
+                      upload: Upload | None = None) -> str:
+        """The reply as text only (where no file can go back: Slack's slash commands)."""
+        return (await self.answer(actor, text, prefix, upload)).as_text()
+
+    async def command_with_file(self, actor: str, text: str, prefix: str,
+                                file: Attachment | None) -> tuple[str, Attachment | None]:
+        """For adapters (Slack): a file in, the reply and maybe a file out."""
+        upload = Upload(file.file_name, file.data) if file is not None else None
+        reply = await self.answer(actor, text, prefix, upload)
+        return reply.text, reply.attachment
+
+    async def answer(self, actor: str, text: str, prefix: str = SLACK_PREFIX,
+                     upload: Upload | None = None) -> Reply:
+        """The reply to `text` ("invite support Ann, Bo"), with the file sent along, if any;
+        `prefix` is how the platform spells a command in the usage text. Every command a
+        recruiter gives is in the audit log (who, when, what, and the file's name), and so is
+        every refused attempt."""
+        allowed = self.is_recruiter(actor)
         verb, _, rest = text.strip().partition(" ")
+        async with self.db.unit_of_work() as uow:
+            await uow.audit.log(
+                actor, f"{'command' if allowed else 'refused'}:{verb.lower()[:40]}", None,
+                {"text": text.strip()[:500], "file": upload.file_name[:200] if upload else None},
+                self.clock())
+            await uow.commit()
+        if not allowed:
+            return Reply(NOT_A_RECRUITER)
+        files = FileDesk(self.db, self.clock, self.invite_makers)
         match verb.lower():
+            case "export":
+                return await files.export(rest, prefix)
+            case "invite" if upload is not None:
+                return await files.invite_csv(actor, rest.strip(), upload, prefix)
+            case "status":
+                return await self.report("status", rest, prefix)
+        return Reply(await self._run(actor, verb, rest, prefix, upload))
+
+    async def _run(self, actor: str, verb: str, rest: str, prefix: str,
+                   upload: Upload | None) -> str:
+        campaigns = CampaignDesk(self.db, self.clock, self.emit)
+        match verb.lower():
+            case "new":
+                return await campaigns.new(rest, upload, prefix)
+            case "edit":
+                return await campaigns.edit(rest, upload, prefix)
+            case "launch" | "pause":
+                return await campaigns.set_status(verb.lower(), rest.strip(), prefix)
+            case "close":
+                return await campaigns.close(actor, rest.strip(), prefix)
+            case "clone":
+                return await campaigns.clone(rest, prefix)
             case "" | "help":
                 return usage(prefix)
             case "campaigns" | "list":
@@ -138,18 +173,25 @@ class RecruiterDesk:
 
 
     async def _report(self, verb: str, rest: str, prefix: str) -> str:
+        return (await self.report(verb, rest, prefix)).text
+
+    async def report(self, verb: str, rest: str, prefix: str) -> Reply:
+        """`status` (text, and the funnel chart as a PNG) or `shortlist`."""
         slug, _, count = rest.strip().partition(" ")
         if not slug or (count.strip() and not count.strip().isdigit()):
-            return f"Give the campaign, e.g. {prefix}{verb} support-screen" + (
-                " 5" if verb == "shortlist" else "")
+            return Reply(f"Give the campaign, e.g. {prefix}{verb} support-screen" + (
+                " 5" if verb == "shortlist" else ""))
         async with self.db.unit_of_work(read_only=True) as uow:
             campaign = await uow.campaigns.by_slug(slug)
             if campaign is None:
-                return f"There is no campaign “{slug}”. {prefix}campaigns lists them."
+                return Reply(f"There is no campaign “{slug}”. {prefix}campaigns lists them.")
             facts = await load_facts(uow, campaign.id, campaign.kit_version_id)
-        if verb == "status":
-            return status_text(campaign.title, facts)
-        return shortlist_text(campaign.title, facts, int(count or SHORTLIST_DEFAULT))
+        if verb != "status":
+            return Reply(shortlist_text(campaign.title, facts, int(count or SHORTLIST_DEFAULT)))
+        text = status_text(campaign.title, facts)
+        chart = await render_chart(campaign.title, funnel_of(facts))
+        return Reply(text, Attachment(f"{slug}-funnel.png", "image/png", chart),
+                     without_file=text)
 
     async def _extend(self, actor: str, rest: str, prefix: str) -> str:
         interview_id, _, more = rest.strip().partition(" ")

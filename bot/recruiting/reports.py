@@ -37,8 +37,12 @@ async def load_facts(uow: UnitOfWork, campaign_id: str, kit_version_id: str) -> 
     return CampaignFacts(await uow.campaigns.kit(kit_version_id), states, reviews)
 
 
+def funnel_of(facts: CampaignFacts) -> Funnel:
+    return funnel(facts.kit, facts.states, facts.reviews)
+
+
 def status_text(title: str, facts: CampaignFacts) -> str:
-    f = funnel(facts.kit, facts.states, facts.reviews)
+    f = funnel_of(facts)
     overall, per_dimension = agreement([r.sheets for r in facts.reviews.values()],
                                        [d.id for d in facts.kit.rubric])
     names = {d.id: d.name for d in facts.kit.rubric}

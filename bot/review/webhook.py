@@ -8,8 +8,6 @@ the outbox with backoff; any other answer fails for good.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 from dataclasses import dataclass
@@ -18,16 +16,15 @@ from typing import Any
 import aiohttp
 
 from adapters.errors import DeliveryFailed, RecipientUnavailable
+from bot.runtime.signing import SIGNATURE_HEADER, sign
 from storage.records import OutboxItem
+
+__all__ = ["DELIVERY_HEADER", "SIGNATURE_HEADER", "DecisionWebhookSender", "sign",
+           "webhook_body"]
 
 log = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-Interview-Signature"
 DELIVERY_HEADER = "X-Interview-Delivery"
-
-
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def webhook_body(payload: dict[str, Any]) -> bytes:

@@ -7,6 +7,7 @@ media) is collected in `AfterCommit` for the runtime to run once the commit succ
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -35,7 +36,7 @@ from conversations.effects import (
 )
 from conversations.events import ConversationRef
 from conversations.fitting import MAX_BUTTONS_SHOWN, fit
-from conversations.messages import Message, RenderedMessage
+from conversations.messages import Attachment, Message, RenderedMessage
 from conversations.state import InterviewState
 from storage.db import UnitOfWork
 
@@ -72,6 +73,10 @@ def rendered_to_payload(to: ConversationRef, rendered: RenderedMessage) -> dict[
     }
     if rendered.choices:
         payload["choices"] = [list(c) for c in rendered.choices]
+    if rendered.attachment is not None:
+        file = rendered.attachment
+        payload["attachment"] = {"file_name": file.file_name, "mime": file.mime,
+                                 "data": base64.b64encode(file.data).decode("ascii")}
     return payload
 
 
@@ -85,8 +90,15 @@ def payload_to_rendered(payload: dict[str, Any]) -> tuple[ConversationRef, Rende
         buttons=payload_buttons(payload),
         status_slot=payload.get("status_slot"),
         choices=tuple((str(label), str(data)) for label, data in payload.get("choices", [])),
+        attachment=_attachment(payload.get("attachment")),
     )
     return ref_from_dict(payload["to"]), rendered
+
+
+def _attachment(raw: dict[str, Any] | None) -> Attachment | None:
+    if raw is None:
+        return None
+    return Attachment(str(raw["file_name"]), str(raw["mime"]), base64.b64decode(raw["data"]))
 
 
 CapabilitiesOf = Callable[[str], Capabilities | None]  # platform -> its capabilities
@@ -227,4 +239,6 @@ async def _webhook_payload(
         "candidate_name": state.candidate_name, "decision": effect.decision,
         "reason": effect.reason, "decided_by": effect.decided_by,
         "decided_at": effect.decided_at.isoformat(),
+        # the applicant-tracking system's own id, when it asked for this invite
+        "external_id": await uow.external_invites.external_id_of(effect.interview_id),
     }

@@ -31,11 +31,16 @@ from conversations.events import (
     Started,
     TimerFired,
 )
-from conversations.state import Decision, InterviewState
+from conversations.opening import Availability, refuse_opening
+from conversations.state import Decision, InterviewState, Phase
 from storage.db import Database, UnitOfWork
+from storage.records import CampaignStatus
 
 log = logging.getLogger(__name__)
 TRANSIENT_ATTEMPTS = 4
+AVAILABILITY = {CampaignStatus.DRAFT: Availability.PAUSED,  # not launched yet
+                CampaignStatus.PAUSED: Availability.PAUSED,
+                CampaignStatus.CLOSED: Availability.CLOSED}
 
 
 class InviteAlreadyBound(Exception):
@@ -112,13 +117,25 @@ class Runtime:
             state = await self._load_state(uow, event)
             kit = (await self.kits.get_for(uow, state.kit_version_id, caps)
                    if state is not None else None)
-            decision = decide(state, event, now, kit)
+            decision = await self._refused_opening(uow, state, event) \
+                or decide(state, event, now, kit)
             after = await self._persist(uow, state, decision)
             after.wake_outbox = after.wake_outbox or released
             await uow.commit()
         self.after_commit(after)
         final = decision.state or state
         return final.interview_id if final is not None else "-"
+
+    @staticmethod
+    async def _refused_opening(
+        uow: UnitOfWork, state: InterviewState | None, event: Event
+    ) -> Decision | None:
+        """A paused or closed campaign opens no new invite (`conversations/opening.py`)."""
+        if not isinstance(event, Started) or state is None or state.phase is not Phase.INVITED:
+            return None
+        status = await uow.campaigns.status_of(state.campaign_id)
+        available = AVAILABILITY.get(status, Availability.OPEN) if status else Availability.OPEN
+        return refuse_opening(state, event, available)
 
     @staticmethod
     async def _mark_fired(uow: UnitOfWork, event: TimerFired) -> bool:

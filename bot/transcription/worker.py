@@ -114,7 +114,7 @@ class TranscriptionWorker:
             campaigns = await uow.campaigns.list_all()
             return {
                 (await uow.campaigns.kit(c.kit_version_id)).language
-                for c in campaigns if c.status is CampaignStatus.LIVE
+                for c in campaigns if c.status in (CampaignStatus.LIVE, CampaignStatus.PAUSED)
             }
 
     async def _run(self) -> None:

@@ -5,6 +5,7 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.campaigns import CampaignNotFound, CampaignRepository
 from storage.repositories.dead_letters import DeadLetterRepository
 from storage.repositories.events import ProcessedEventRepository
+from storage.repositories.external_invites import ExternalInviteRepository
 from storage.repositories.interviews import (
     InterviewNotFound,
     InterviewRepository,
@@ -22,6 +23,7 @@ __all__ = [
     "CampaignNotFound",
     "CampaignRepository",
     "DeadLetterRepository",
+    "ExternalInviteRepository",
     "InterviewNotFound",
     "InterviewRepository",
     "OutboxRepository",

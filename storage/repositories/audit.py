@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from storage.models import AuditRow
 from storage.records import AuditEntry
@@ -30,9 +30,13 @@ class AuditRepository(Repository):
         return row.id
 
     async def for_interview(self, interview_id: str) -> list[AuditEntry]:
-        rows = await self._session.scalars(
-            select(AuditRow).where(AuditRow.interview_id == interview_id).order_by(AuditRow.id)
-        )
+        return await self._entries(AuditRow.interview_id == interview_id)
+
+    async def by_actor(self, actor: str) -> list[AuditEntry]:
+        return await self._entries(AuditRow.actor == actor)
+
+    async def _entries(self, where: ColumnElement[bool]) -> list[AuditEntry]:
+        rows = await self._session.scalars(select(AuditRow).where(where).order_by(AuditRow.id))
         return [
             AuditEntry(
                 id=r.id, at=r.at, actor=r.actor, action=r.action, interview_id=r.interview_id,

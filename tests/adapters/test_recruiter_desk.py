@@ -15,7 +15,8 @@ from pydantic import SecretStr
 
 from bot.cli.invite_links import invite_makers
 from bot.recruiting.chat import RecruiterChat
-from bot.recruiting.desk import MAX_NAMES, NOT_A_RECRUITER, SLACK_PREFIX, RecruiterDesk, usage
+from bot.recruiting.desk import MAX_NAMES, NOT_A_RECRUITER, RecruiterDesk
+from bot.recruiting.usage import SLACK_PREFIX, usage
 from config.kit import Kit, Question
 from config.settings import Settings
 from conversations.events import CommandReceived, ConversationRef, EraseRequested, Event

@@ -1,17 +1,21 @@
 """Recruiters' `status` (funnel, agreement) and `shortlist`, on a real (SQLite) database:
-the numbers in the text are the database's."""
+the numbers in the text and in the chart are the database's."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import matplotlib.image
 import pytest
 from pydantic import SecretStr
 
+from bot.recruiting.chart import chart_bars, funnel_png
 from bot.recruiting.desk import NOT_A_RECRUITER, RecruiterDesk
+from bot.recruiting.reports import funnel_of, load_facts
 from config.kit import Kit, Question
 from config.settings import Settings
 from conversations.events import ConversationRef, Event
@@ -113,3 +117,27 @@ async def test_reports_are_for_recruiters_only(desk: RecruiterDesk) -> None:
     await seed(desk.db)
     assert await desk.command("slack:R1", "status support") == NOT_A_RECRUITER
     assert "no campaign “nope”" in await desk.command(RECRUITER, "status nope")
+
+
+async def test_the_status_chart_is_a_png_of_the_databases_numbers(desk: RecruiterDesk) -> None:
+    ids = await seed(desk.db)
+    reply = await desk.answer(RECRUITER, "status support")
+    assert reply.attachment is not None and reply.attachment.mime == "image/png"
+    png = reply.attachment.data
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    height, width, _ = matplotlib.image.imread(io.BytesIO(png), format="png").shape
+    assert width > 300 and height > 200
+
+    async with desk.db.unit_of_work(read_only=True) as uow:
+        [counts] = await uow.campaigns.list_summaries()  # counted by SQL, not by the funnel
+        decided = [i for i in ids.values() if await uow.reviews.decision_for(i)]
+        campaign = await uow.campaigns.by_slug("support")
+        assert campaign is not None
+        facts = await load_facts(uow, campaign.id, campaign.kit_version_id)
+    bars = dict(chart_bars(funnel_of(facts)))
+    assert (bars["Invited"], bars["Opened"], bars["Submitted"], bars["Decided"]) == (
+        counts.invited, counts.opened, counts.submitted, len(decided))
+    assert (bars["Consented"], bars["Q1 reached"], bars["Q2 reached"], bars["Q2 answered"],
+            bars["Reviewed"]) == (5, 5, 4, 3, 2)  # Eve, Fay, Ann, Bo, Cy; Ann and Bo scored
+    assert png == funnel_png(campaign.title, funnel_of(facts))  # drawn from exactly these
+    assert "Files cannot" not in await desk.command(RECRUITER, "status support")  # Slack: text

@@ -3,6 +3,7 @@ commands are quiet unless asked (issue 17). The real CLI, as a subprocess."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
@@ -66,6 +67,11 @@ async def test_invite_csv_problems(env: dict[str, str], tmp_path: Path) -> None:
     assert "name" in err
     _, out, _ = await run_cli(env, "campaign", "list")
     assert "invited=0 " in out  # nothing was invited, not even the header
+    one_bad = tmp_path / "mixed.csv"
+    one_bad.write_text("name,channel\nAda,telegram\n,whatsapp\nAlan,\n")
+    code, out, err = await run_cli(env, "invite", "e2e", "--csv", str(one_bad))
+    assert code == 0 and [line.split("\t")[0] for line in out.splitlines()] == ["Ada", "Alan"]
+    assert "mixed.csv: line 3: no name; skipped" in err
 
 
 async def test_invites_survive_an_unreachable_telegram(env: dict[str, str]) -> None:
@@ -148,3 +154,20 @@ async def test_a_missing_postgresql_database_is_named_with_the_command_that_crea
     url = admin._replace(scheme="postgresql+asyncpg", path=f"/{name}").geturl()
     err = plain_failure(*await run_cli(base_env(tmp_path, DATABASE_URL=url), "campaign", "list"))
     assert "createdb" in err and name in err
+
+
+async def test_export_writes_csv_or_json_lines_and_refuses_other_formats(
+    env: dict[str, str],
+) -> None:
+    await run_cli(env, "invite", "e2e", "--name", "Ann", "--name", "=Bo")
+    code, out, err = await run_cli(env, "export", "e2e")
+    assert code == 0, err
+    header, *rows = out.splitlines()
+    assert header.startswith("interview_id,candidate,") and len(rows) == 6  # 2 x 3 questions
+    assert ",'=Bo," in rows[3]
+    code, out, err = await run_cli(env, "export", "e2e", "--format", "jsonl")
+    assert code == 0 and [json.loads(line)["candidate"] for line in out.splitlines()] == [
+        "Ann", "=Bo"], err
+    assert "use csv or jsonl" in plain_failure(*await run_cli(env, "export", "e2e",
+                                                              "--format", "xml"))
+    assert "no campaign 'nope'" in plain_failure(*await run_cli(env, "export", "nope"))

@@ -12,9 +12,17 @@ from config.kit import QuietHours
 from conversations.context import question_of
 from conversations.effects import Cancel, Notify, Schedule, Send
 from conversations.engine import decide
-from conversations.events import Accommodated, DeadlineExtended, ReminderRequested, TimerKind
+from conversations.events import (
+    Accommodated,
+    CampaignClosed,
+    DeadlineExtended,
+    ReminderRequested,
+    Started,
+    TimerKind,
+)
+from conversations.opening import Availability, refuse_opening
 from conversations.recruiter_actions import MANUAL_KEY, NOT_OPENED
-from conversations.state import Accommodation, Phase
+from conversations.state import Accommodation, Decision, Phase
 from tests.unit.engine_script import IID, KIT, ME, T0, make_state, of_type, text_ids
 
 WHO = "slack:UREC"
@@ -118,3 +126,34 @@ def test_no_accommodation_for_an_interview_that_is_over() -> None:
     state = make_state(Phase.SUBMITTED)
     decision = decide(state, accommodated(), T0, KIT)
     assert decision.state == state and of_type(decision, Send) == []
+
+
+def closed() -> CampaignClosed:
+    return CampaignClosed(event_id="c", occurred_at=T0, conversation=ME, interview_id=IID,
+                          requested_by=WHO)
+
+
+def test_closing_the_campaign_ends_a_running_interview_now_and_tells_the_candidate() -> None:
+    decision = decide(make_state(Phase.PRESENTED), closed(), T0, KIT)
+    assert decision.state is not None and decision.state.phase is Phase.EXPIRED
+    assert decision.state.deadline_at == T0
+    assert text_ids(decision)[0] == "campaign.closed" and "expired" in text_ids(decision)[1]
+    assert [n.what for n in of_type(decision, Notify)][:2] == ["campaign_closed", "expired"]
+
+
+@pytest.mark.parametrize("phase", [Phase.INVITED, Phase.SUBMITTED, Phase.WITHDRAWN])
+def test_closing_leaves_an_unopened_or_finished_interview_alone(phase: Phase) -> None:
+    state = make_state(phase, deadline_at=None if phase is Phase.INVITED else T0)
+    assert decide(state, closed(), T0, KIT) == Decision(state=state)
+
+
+@pytest.mark.parametrize(("available", "text_id"), [
+    (Availability.PAUSED, "invite.paused"), (Availability.CLOSED, "invite.closed")])
+def test_a_paused_or_closed_campaign_opens_no_new_invite(available: Availability,
+                                                         text_id: str) -> None:
+    state = make_state(Phase.INVITED, deadline_at=None)
+    started = Started(event_id="s", occurred_at=T0, conversation=ME, invite_token="t")
+    refused = refuse_opening(state, started, available)
+    assert refused is not None and refused.state == state and text_ids(refused) == [text_id]
+    assert refuse_opening(state, started, Availability.OPEN) is None
+    assert refuse_opening(make_state(Phase.PRESENTED), started, available) is None  # goes on

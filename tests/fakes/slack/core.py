@@ -166,6 +166,10 @@ class FakeSlackCore:
             return self._dm_for(channel)
         return channel
 
+    def dm_channel(self, user_id: str) -> str:
+        """The id of the bot's direct-message channel with `user_id` (made on first use)."""
+        return self._dm_for(user_id)
+
     def _dm_for(self, user_id: str) -> str:
         if user_id not in self._dms:
             self._dms[user_id] = self._new_id("D")
