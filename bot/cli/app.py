@@ -97,7 +97,8 @@ class Service:
         scope = TimerScope(terminal_platforms=frozenset({Platform.SHELL.value}))
         recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,
                                        emit=runtime.handle,
-                                       invite_makers=invite_makers(settings))
+                                       invite_makers=invite_makers(settings),
+                                       render=catalogs.render)
         places = ReviewPlaces()
         gate = Gate(places, settings.recruiter_ids)
         scoring = ScoringDesk(db=db, places=places, gate=gate, clock=clock,

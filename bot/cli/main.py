@@ -192,15 +192,25 @@ def invite(
                                              help="CSV with a name column")] = None,
     channel: Annotated[str | None, typer.Option(
         metavar="CHANNEL", help="only this channel: telegram, whatsapp, slack or web")] = None,
+    slack: Annotated[list[str] | None, typer.Option(
+        "--slack", metavar="USER_ID",
+        help="a Slack user id (repeat): the bot sends the invite in a direct message; "
+             "--name gives their names in the same order")] = None,
 ) -> None:
     """One line per candidate: name, then one invite link per enabled channel."""
-    from bot.cli.invite import check_channel, create_invites, read_names
+    from bot.cli.direct_invite import create_slack_invites, who_is_invited
+    from bot.cli.invite import check_channel, create_invites
 
     check_channel(channel)
-    names = list(name or []) + (read_names(csv) if csv else [])
-    if not names:
-        raise CliError("give at least one --name NAME or a --csv FILE", EXIT_INVALID)
+    names, direct = who_is_invited(name or [], slack or [], csv)
+    if not names and not direct:
+        raise CliError("give at least one --name NAME, --slack USER_ID or a --csv FILE",
+                       EXIT_INVALID)
     settings = _settings()
+    if direct:
+        code = _run(create_slack_invites(settings, slug, direct, typer.echo), settings)
+        if not names:
+            raise typer.Exit(code)
 
     def warn(line: str) -> None:
         typer.echo(line, err=True)

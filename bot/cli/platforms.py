@@ -10,6 +10,7 @@ import logging
 
 from adapters.ratelimit import RateLimiter
 from adapters.slack.app import SocketMode, aiohttp_handler, build_app
+from adapters.slack.dm_channel import SlackDmChannel
 from adapters.slack.review_channel import SlackReviewChannel
 from adapters.slack.transport import SlackWeb, build_client
 from adapters.telegram.review_channel import TelegramReviewChannel
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 WHATSAPP_GLOBAL_RATE = 80.0
 WHATSAPP_CHAT_RATE = 1.0
 WHATSAPP_CHAT_BURST = 5.0
+# Slack: chat.postMessage about one message a second per conversation, short bursts allowed;
+# a workspace-wide limit above that (Slack publishes no number: kept well under it).
+SLACK_GLOBAL_RATE = 20.0
+SLACK_DM_RATE = 1.0
 
 
 def add_telegram(service: Service, settings: Settings) -> TelegramChannel:
@@ -72,9 +77,9 @@ def telegram_recruiters(recruiter_ids: frozenset[str]) -> tuple[int, ...]:
     return tuple(sorted(int(i) for i in ids if i.isdigit()))
 
 
-def add_slack(service: Service, settings: Settings) -> None:
-    """Slack reviewers: the Bolt app on `/slack/events` (or Socket Mode when SLACK_APP_TOKEN
-    is set) and the Slack reviewer channel."""
+def add_slack(service: Service, settings: Settings) -> SlackDmChannel:
+    """Slack: the Bolt app on `/slack/events` (or Socket Mode when SLACK_APP_TOKEN is set)
+    shared by the reviewer channel, recruiter commands and the candidates' DM channel."""
     if settings.slack_bot_token is None:
         raise ValueError("add_slack needs SLACK_BOT_TOKEN")
     client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
@@ -82,13 +87,25 @@ def add_slack(service: Service, settings: Settings) -> None:
                               settings.slack_review_channel)
     signing = settings.slack_signing_secret
     signing_secret = signing.get_secret_value() if signing else ""
-    app = build_app(client, signing_secret, service.reviewer_desk)
+    candidates = SlackDmChannel(client, RateLimiter(SLACK_GLOBAL_RATE, SLACK_DM_RATE))
+    service.add_channel(candidates)
+    service.recruiter_desk.direct_inviters.append(candidates)
+    app = build_app(client, signing_secret, service.reviewer_desk, candidates)
     if settings.slack_app_token is not None:
         service.background.append(SocketMode(app, settings.slack_app_token.get_secret_value()))
         log.info("slack: socket mode (SLACK_APP_TOKEN set)")
     else:
         service.routes["/slack/events"] = aiohttp_handler(app, signing_secret)
         log.info("slack: events, interactivity and commands at /slack/events")
+    return candidates
+
+
+def slack_inviter(settings: Settings) -> SlackDmChannel | None:
+    """The Slack DM channel on its own, for the CLI's `invite --slack` (None: Slack is off)."""
+    if not settings.slack_enabled or settings.slack_bot_token is None:
+        return None
+    client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    return SlackDmChannel(client, RateLimiter(SLACK_GLOBAL_RATE, SLACK_DM_RATE))
 
 
 def add_whatsapp(service: Service, settings: Settings) -> WhatsAppChannel:

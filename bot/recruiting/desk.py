@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from adapters.base import InviteLinks
+from adapters.base import DirectInvites, InviteLinks
+from bot.recruiting import direct
 from bot.recruiting.invites import invite_into, invite_links
 from bot.recruiting.reports import SHORTLIST_DEFAULT, load_facts, shortlist_text, status_text
 from bot.runtime.clock import Clock
@@ -74,6 +75,9 @@ class RecruiterDesk:
     clock: Clock
     emit: Callable[[Event], Awaitable[None]]  # the runtime: erasure goes through the engine
     invite_makers: Sequence[InviteLinks] = ()  # the candidate channels that make links
+    # Channels that deliver an invite to a user id themselves (Slack DMs), and the catalogs.
+    direct_inviters: list[DirectInvites] = field(default_factory=list)
+    render: direct.Render | None = None
 
     def is_recruiter(self, actor: str) -> bool:
         """`actor` is `<platform>:<user id>`, as in RECRUITERS."""
@@ -119,6 +123,10 @@ class RecruiterDesk:
         if not slug or not names:
             return ("Give the campaign and at least one name, e.g. "
                     f"{prefix}invite support-screen Ann Lee, Bo Chen")
+        users = self._addressed(actor, names_text)
+        if users is not None and self.render is not None:
+            return await direct.reply_for_chat(self.db, users[0], self.render, slug, users[1],
+                                               actor, self.clock)
         if len(names) > MAX_NAMES:
             return (f"At most {MAX_NAMES} names at once (you gave {len(names)}); for more, "
                     "use: interview-bot invite SLUG --csv FILE")
@@ -136,6 +144,16 @@ class RecruiterDesk:
         return "\n".join([f"Invites for {campaign.title} (send each link to its candidate "
                           "only):", *lines])
 
+
+    def _addressed(self, actor: str, names_text: str
+                   ) -> tuple[DirectInvites, list[str]] | None:
+        """People named by user id, on the recruiter's own platform (`@ann` in Slack)."""
+        for inviter in self.direct_inviters:
+            if actor.startswith(f"{inviter.platform}:"):
+                ids = direct.addressed(inviter, names_text)
+                if ids:
+                    return inviter, ids[:MAX_NAMES]
+        return None
 
     async def _report(self, verb: str, rest: str, prefix: str) -> str:
         slug, _, count = rest.strip().partition(" ")
