@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 JsonDict = dict[str, Any]
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120, sock_connect=10)
 CHUNK = 65536
-USER_ID = re.compile(r"<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?")
+USER_ID = re.compile(r"<?@?([UW][A-Z0-9]{6,})(?:\|[^>]*)?>?")
 REDIRECT = "https://slack.com/app_redirect?channel={channel}&team={team}"
 
 

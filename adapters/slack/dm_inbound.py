@@ -108,8 +108,8 @@ def parse_click(body: JsonDict) -> Event | None:
         return None
     container = body.get("container") or {}
     channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
-    person = body.get("user") or {}
-    user = str(person.get("id") or "")
+    # The payload names the person only by handle: the name the recruiter gave stays.
+    user = str((body.get("user") or {}).get("id") or "")
     message_ts = str(container.get("message_ts") or "")
     if not channel or not user:
         return None
@@ -118,7 +118,6 @@ def parse_click(body: JsonDict) -> Event | None:
         "event_id": f"{PLATFORM}:click:{channel}:{message_ts}:{action_ts}",
         "occurred_at": _moment(action_ts),
         "conversation": ConversationRef(PLATFORM, channel, user),
-        "display_name": str(person.get("name") or person.get("username") or "") or None,
     }
     value = str(action.get("value") or "")
     if action_id == OPEN_INVITE:
