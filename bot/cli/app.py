@@ -100,6 +100,7 @@ class Service:
                                        invite_makers=invite_makers(settings),
                                        render=catalogs.render)
         places = ReviewPlaces()
+        recruiter_desk.in_review = places.member_place
         gate = Gate(places, settings.recruiter_ids)
         scoring = ScoringDesk(db=db, places=places, gate=gate, clock=clock,
                               wake_outbox=dispatcher.wake)

@@ -68,9 +68,10 @@ async def create_slack_invites(
     """`people` are (name or "", user id as written); the exit code."""
     from bot.cli.platforms import slack_inviter
 
-    inviter = slack_inviter(settings)
-    if inviter is None:
+    slack = slack_inviter(settings)
+    if slack is None:
         raise CliError(NOT_ON, EXIT_INVALID)
+    inviter, places = slack
     found, bad = read_people(inviter, [w for _, w in people], [n for n, _ in people])
     if bad:
         raise CliError(f"not a Slack user id: {', '.join(bad)} (it looks like U0123ABCD; in "
@@ -78,7 +79,7 @@ async def create_slack_invites(
     async with database(settings) as db:
         try:
             _, delivered = await invite_directly(db, inviter, Catalogs().render, slug, found,
-                                                 "cli", system_clock)
+                                                 "cli", system_clock, places.member_place)
         except NoSuchCampaign:
             raise CliError(f"no campaign {slug!r}; `interview-bot campaign list` shows them",
                            EXIT_INVALID) from None

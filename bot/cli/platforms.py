@@ -20,6 +20,7 @@ from adapters.whatsapp.inbound import DeliveryStatus
 from adapters.whatsapp.transport import WhatsAppChannel
 from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
+from bot.review.places import ReviewPlaces
 from config.settings import Settings
 from conversations.events import Platform
 
@@ -100,12 +101,15 @@ def add_slack(service: Service, settings: Settings) -> SlackDmChannel:
     return candidates
 
 
-def slack_inviter(settings: Settings) -> SlackDmChannel | None:
-    """The Slack DM channel on its own, for the CLI's `invite --slack` (None: Slack is off)."""
+def slack_inviter(settings: Settings) -> tuple[SlackDmChannel, ReviewPlaces] | None:
+    """The Slack DM channel and the Slack review place, for the CLI's `invite --slack`
+    (None: Slack is off)."""
     if not settings.slack_enabled or settings.slack_bot_token is None:
         return None
     client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    return SlackDmChannel(client, RateLimiter(SLACK_GLOBAL_RATE, SLACK_DM_RATE))
+    places = ReviewPlaces()
+    places.add(SlackReviewChannel(SlackWeb(client)), settings.slack_review_channel)
+    return SlackDmChannel(client, RateLimiter(SLACK_GLOBAL_RATE, SLACK_DM_RATE)), places
 
 
 def add_whatsapp(service: Service, settings: Settings) -> WhatsAppChannel:

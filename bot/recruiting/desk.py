@@ -78,6 +78,7 @@ class RecruiterDesk:
     # Channels that deliver an invite to a user id themselves (Slack DMs), and the catalogs.
     direct_inviters: list[DirectInvites] = field(default_factory=list)
     render: direct.Render | None = None
+    in_review: direct.ReviewMembership | None = None
 
     def is_recruiter(self, actor: str) -> bool:
         """`actor` is `<platform>:<user id>`, as in RECRUITERS."""
@@ -126,7 +127,7 @@ class RecruiterDesk:
         users = self._addressed(actor, names_text)
         if users is not None and self.render is not None:
             return await direct.reply_for_chat(self.db, users[0], self.render, slug, users[1],
-                                               actor, self.clock)
+                                               actor, self.clock, self.in_review)
         if len(names) > MAX_NAMES:
             return (f"At most {MAX_NAMES} names at once (you gave {len(names)}); for more, "
                     "use: interview-bot invite SLUG --csv FILE")

@@ -9,18 +9,26 @@ saved invite stays unused and its token is never shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from adapters.base import DirectInvites
 from adapters.errors import AdapterError
 from bot.recruiting.invites import invite_into
 from bot.runtime.clock import Clock
+from config.kit import Kit
 from conversations.messages import Button, Message, RenderedMessage, msg
 from storage.db import Database
 from storage.records import Campaign
 
 Render = Callable[[str, Message], RenderedMessage]  # (language, message) -> rendered
+# (kit, platform, user id) -> the kit's review place when that user is a member of it,
+# else None; built by the composition root from the reviewer channels. Raises AdapterError
+# when the platform cannot tell.
+ReviewMembership = Callable[[Kit, str, str], Awaitable[str | None]]
+IN_REVIEW = ("not invited: they are a member of the review channel {place}, where their "
+             "submission would be posted; invite them to a campaign reviewed elsewhere, or "
+             "take them out of that channel first")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,37 +67,59 @@ def read_people(inviter: DirectInvites, written: Sequence[str],
 async def invite_directly(
     db: Database, inviter: DirectInvites, render: Render, slug: str,
     people: Sequence[Person], actor: str, clock: Clock,
+    in_review: ReviewMembership | None = None,
 ) -> tuple[Campaign, list[Delivered]]:
-    """Saves one invite per person, then opens each conversation with the welcome."""
-    async with db.unit_of_work() as uow:
+    """Saves one invite per person, then opens each conversation with the welcome. Someone
+    who is in the campaign's review channel is not invited: they would see their own post."""
+    async with db.unit_of_work(read_only=True) as uow:
         campaign = await uow.campaigns.by_slug(slug)
         if campaign is None:
             raise NoSuchCampaign(slug)
-        language = (await uow.campaigns.kit(campaign.kit_version_id)).language
-        invited = await invite_into(uow, campaign, [p.name for p in people])
-        for person, state in zip(people, invited, strict=True):
+        kit = await uow.campaigns.kit(campaign.kit_version_id)
+    refused = {p.user_id: why for p in people
+               if (why := await _review_refusal(in_review, kit, inviter.platform, p.user_id))}
+    welcome_to = [p for p in people if p.user_id not in refused]
+    async with db.unit_of_work() as uow:
+        invited = await invite_into(uow, campaign, [p.name for p in welcome_to])
+        for person, state in zip(welcome_to, invited, strict=True):
             await uow.audit.log(actor, "invited", state.interview_id,
                                 {"name": person.name, "campaign": slug,
                                  inviter.platform: person.user_id}, clock())
         await uow.commit()
+    tokens = {p.user_id: s.invite_token for p, s in zip(welcome_to, invited, strict=True)}
     delivered: list[Delivered] = []
-    for person, state in zip(people, invited, strict=True):
-        welcome = render(language, msg(
+    for person in people:
+        if person.user_id in refused:
+            delivered.append(Delivered(person, None, refused[person.user_id]))
+            continue
+        welcome = render(kit.language, msg(
             "invite.welcome", title=campaign.title,
-            buttons=(Button("button.open_interview", state.invite_token),)))
+            buttons=(Button("button.open_interview", tokens[person.user_id]),)))
         try:
             link = await inviter.open_invite(person.user_id, welcome)
         except AdapterError as exc:
-            delivered.append(Delivered(person, None, str(exc)))
+            delivered.append(Delivered(person, None, f"not sent: {exc}"))
         else:
             delivered.append(Delivered(person, link))
     return campaign, delivered
 
 
+async def _review_refusal(
+    in_review: ReviewMembership | None, kit: Kit, platform: str, user_id: str
+) -> str | None:
+    if in_review is None:
+        return None
+    try:
+        place = await in_review(kit, platform, user_id)
+    except AdapterError as exc:
+        return f"not invited: their review channel membership could not be checked ({exc})"
+    return IN_REVIEW.format(place=place) if place else None
+
+
 def lines(delivered: Sequence[Delivered]) -> list[str]:
     """One tab-separated line per person: name, user id, then the link or why not."""
     return [f"{d.person.name}\t{d.person.user_id}\t" +
-            (d.link if d.link else f"not sent: {d.error}") for d in delivered]
+            (d.link or d.error or "") for d in delivered]
 
 
 def addressed(inviter: DirectInvites, names_text: str) -> list[str] | None:
@@ -102,14 +132,14 @@ def addressed(inviter: DirectInvites, names_text: str) -> list[str] | None:
 
 async def reply_for_chat(
     db: Database, inviter: DirectInvites, render: Render, slug: str, user_ids: list[str],
-    actor: str, clock: Clock,
+    actor: str, clock: Clock, in_review: ReviewMembership | None = None,
 ) -> str:
     """The recruiter's reply to `/interview invite SLUG @ann @bo`."""
     people = [Person(u, u) for u in dict.fromkeys(user_ids)]
     try:
         campaign, delivered = await invite_directly(db, inviter, render, slug, people, actor,
-                                                    clock)
+                                                    clock, in_review)
     except NoSuchCampaign:
         return f"There is no campaign “{slug}”."
     return "\n".join([f"Invites for {campaign.title}, sent in a direct message:", *(
-        f"• <@{d.person.user_id}>: " + (d.link or f"not sent ({d.error})") for d in delivered)])
+        f"• <@{d.person.user_id}>: " + (d.link or d.error or "") for d in delivered)])

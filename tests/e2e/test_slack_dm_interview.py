@@ -4,8 +4,10 @@ The recruiter invites a Slack user from the CLI (`invite --slack`): the bot open
 sends the welcome, whose button opens the interview. Then the same interview as the Telegram
 e2e (consent, practice, an audio clip with one retake answered by a video clip, a refused
 text answer, a text answer), the review post with transcripts in the review channel, where
-the candidate, a member of that channel, is refused scoring their own submission; the
-recruiter's decision reaches the candidate in the DM. A redelivered event (X-Slack-Retry-Num)
+the candidate, who joined that channel meanwhile, is refused scoring their own submission
+(someone already in it is not invited at all: they would see their own post); the
+recruiter's decision reaches the candidate in the DM. The recruiter's `/interview invite
+SLUG @user` opens a DM the same way. A redelivered event (X-Slack-Retry-Num)
 is handled once; a badly signed one is refused.
 """
 
@@ -29,15 +31,14 @@ from tests.fakes.slack.candidate import SlackCandidate
 pytestmark = pytest.mark.e2e
 
 REVIEW = "C0REVIEW01"
-ADA, REV1, RECRUITER = "U0ADA0001", "U0REV0001", "U0RECRUIT"
+ADA, REV1, RECRUITER, BO = "U0ADA0001", "U0REV0001", "U0RECRUIT", "U0BOB0001"
 
 
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
     async with FakeSlack() as fake:
-        # Ada works here too: she is in the review channel (internal mobility).
-        fake.set_channel_members(REVIEW, [REV1, ADA, fake.bot_user_id], name="interviews")
-        for user in (REV1, RECRUITER):
+        fake.set_channel_members(REVIEW, [REV1, fake.bot_user_id], name="interviews")
+        for user in (REV1, RECRUITER, BO):
             fake.add_user(user)
         yield fake
 
@@ -66,6 +67,7 @@ async def test_slack_dm_interview_end_to_end(
     ada = SlackCandidate(fake_slack, driver, ADA, name="ada")
     try:
         await _invite(env, slug, ada)
+        await _invites_from_slack(fake_slack, driver, slug)
         bad = await driver.message(ADA, ada.dm, "hello", bad_signature=True)
         assert bad.status == 401
         await _consent_and_practice(ada)
@@ -96,6 +98,23 @@ async def _invite(env: dict[str, str], slug: str, ada: SlackCandidate) -> None:
     assert re.search(r"[\w-]{32}", _text_of(welcome)) is None  # the token is only a button
     code, _, err = await run_cli(env, "invite", slug, "--slack", "not-a-user")
     assert code == 2 and "not a Slack user id" in err
+    code, out, _ = await run_cli(env, "invite", slug, "--slack", REV1)
+    assert code == 1 and "not invited: they are a member of the review channel" in out
+
+
+async def _invites_from_slack(fake: FakeSlack, driver: SlackDriver, slug: str) -> None:
+    """`/interview invite SLUG @bo @rev1`: Bo gets the welcome in a DM; the reviewer, who
+    is in the review channel, is not invited."""
+    r = await driver.slash(RECRUITER, "/interview", f"invite {slug} <@{BO}|bo> <@{REV1}|rev1>")
+    assert r.ok and r.elapsed < 3
+    reply = await fake.wait_until(
+        lambda: next((e["text"] for e in fake.ephemerals if e["user"] == RECRUITER), None),
+        timeout=LONG, what="the recruiter's reply")
+    bo_dm = fake._dm_for(BO)
+    assert f"<@{BO}>: https://slack.com/app_redirect?channel={bo_dm}" in reply, reply
+    assert f"<@{REV1}>: not invited" in reply, reply
+    welcome = fake.messages(bo_dm)[-1]
+    assert "Open the interview" in all_text(welcome)
 
 
 def _text_of(message: dict[str, Any]) -> str:
@@ -184,6 +203,7 @@ def _check_post(post: dict[str, Any]) -> None:
 async def _own_submission_refused(
     fake: FakeSlack, driver: SlackDriver, post: dict[str, Any]
 ) -> None:
+    fake.set_channel_members(REVIEW, [REV1, ADA, fake.bot_user_id])  # Ada joins meanwhile
     opened = len(fake.views_opened)
     r = await driver.click(ADA, channel=REVIEW, message_ts=post["ts"], action_id="score_open")
     assert r.ok and r.elapsed < 3

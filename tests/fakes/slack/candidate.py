@@ -9,6 +9,7 @@ signed `block_actions` on the stored bot message that shows the button.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import mimetypes
 import re
@@ -55,7 +56,8 @@ class SlackCandidate:
         mime = mimetype or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind == "audio" and mime.startswith("video/"):
             mime = "audio/mp4"
-        file = self.fake.add_file(path.read_bytes(), name=path.name, mimetype=mime,
+        content = await asyncio.to_thread(path.read_bytes)
+        file = self.fake.add_file(content, name=path.name, mimetype=mime,
                                   user=self.user_id)
         file.subtype = CLIP_SUBTYPES[kind]
         response = await self.driver.message(self.user_id, self.dm, "", files=[file])
