@@ -14,6 +14,7 @@ button that opens the interview; the invite thereby goes to that one person.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 JsonDict = dict[str, Any]
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120, sock_connect=10)
 CHUNK = 65536
+# More than DEAD_LETTER_AFTER_FAILURES (3 by default): the sink sets the event aside first.
+HANDLING_ATTEMPTS = 5
+RETRY_PAUSE_S = 0.5
 USER_ID = re.compile(r"<?@?([UW][A-Z0-9]{6,})(?:\|[^>]*)?>?")
 REDIRECT = "https://slack.com/app_redirect?channel={channel}&team={team}"
 
@@ -43,12 +47,14 @@ class SlackDmChannel:
     platform = Platform.SLACK
     capabilities = CAPABILITIES
 
-    def __init__(self, client: AsyncWebClient, limiter: RateLimiter) -> None:
+    def __init__(self, client: AsyncWebClient, limiter: RateLimiter,
+                 retry_pause_s: float = RETRY_PAUSE_S) -> None:
         self.client = client
         self.web = SlackWeb(client)
         self._limiter = limiter
         self._sink: EventSink | None = None
         self._team: str | None = None
+        self._retry_pause_s = retry_pause_s
 
     async def start(self, sink: EventSink) -> None:
         self._sink = sink
@@ -80,10 +86,22 @@ class SlackDmChannel:
         return True
 
     async def _deliver(self, event: Event) -> None:
+        """Slack had its ack already and will not deliver this again, so a failed handling
+        is retried here; the service's sink sets an event aside as a dead letter once it
+        has failed often enough (it then returns normally), so nothing is lost quietly."""
         if self._sink is None:
             log.warning("slack: event %s arrived before the channel started", event.event_id)
             return
-        await self._sink(event)
+        for attempt in range(1, HANDLING_ATTEMPTS + 1):
+            try:
+                await self._sink(event)
+                return
+            except Exception:
+                if attempt == HANDLING_ATTEMPTS:
+                    raise
+                log.warning("slack: handling event %s failed (attempt %d); trying again",
+                            event.event_id, attempt)
+                await asyncio.sleep(self._retry_pause_s * attempt)  # a backoff, not a timer
 
     # -- outbound ------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from adapters.slack.transport import build_client
 from conversations.events import (
     ButtonPressed,
     CommandReceived,
+    Event,
     MediaKind,
     MediaReceived,
     Started,
@@ -153,3 +154,20 @@ async def test_downloads_use_the_bearer_token_and_the_size_cap(fake: FakeSlack) 
     assert len(fake.calls("file.download")) == 1  # refused before any byte was fetched
     with pytest.raises(MediaUnavailable):
         [c async for c in channel.download("F-none")]
+
+
+async def test_a_failed_handling_is_tried_again_after_the_ack(fake: FakeSlack) -> None:
+    """Slack does not redeliver an acked event: the channel retries until the service's
+    sink has it (or has set it aside as a dead letter)."""
+    channel = SlackDmChannel(build_client(fake.bot_token, fake.api_url), RateLimiter(9, 9),
+                             retry_pause_s=0.01)
+    seen: list[str] = []
+
+    async def flaky(event: Event) -> None:
+        seen.append(event.event_id)
+        if len(seen) < 3:
+            raise RuntimeError("database busy")
+
+    await channel.start(flaky)
+    await channel.receive_message(envelope(text="my answer"))
+    assert seen == ["slack:Ev01"] * 3
