@@ -171,3 +171,15 @@ async def test_a_failed_handling_is_tried_again_after_the_ack(fake: FakeSlack) -
     await channel.start(flaky)
     await channel.receive_message(envelope(text="my answer"))
     assert seen == ["slack:Ev01"] * 3
+
+
+def test_long_texts_are_split_at_slacks_section_limit() -> None:
+    """The runtime fits messages to the channel's Capabilities before rendering."""
+    from conversations.fitting import fit
+
+    long = RenderedMessage("word " * 1500, buttons=(("Done", "d"),))
+    parts = fit(long, CAPABILITIES.max_buttons, CAPABILITIES.max_text_length)
+    assert len(parts) == 3 and parts[-1].buttons == (("Done", "d"),)
+    for part in parts:
+        section = render(part.text, part.buttons)["blocks"][0]
+        assert len(section["text"]["text"]) <= 3000
