@@ -8,11 +8,13 @@ requires) and its value the engine's payload. The runtime has already split long
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from adapters.base import Capabilities
 from adapters.slack.blocks import LABEL_MAX, SECTION_MAX, button, clip, escape, section
 from adapters.slack.dm_inbound import BUTTON_PREFIX, OPEN_INVITE
+from conversations.transitions import COMMANDS
 
 MAX_BUTTONS = 10  # Slack allows 25 elements in an actions block; 10 stay readable
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the engine refuses bigger answers (conversations/validation)
@@ -26,12 +28,17 @@ CAPABILITIES = Capabilities(
     media_durations=False,  # a file's duration_ms is not always there: measured instead
 )
 ACTIONS_BLOCK = "cand_actions"
+# The candidate commands (conversations/transitions.py COMMANDS) as the texts write them.
+# Slack keeps `/word` typed in a DM for slash commands (`/status` sets one's Slack status),
+# so here they are spelled `!word`, which `dm_inbound.parse_text` reads as the command.
+COMMAND = re.compile(rf"(?<![\w/])/({'|'.join(COMMANDS)})\b")
 
 Message = dict[str, Any]
 
 
 def render(text: str, buttons: tuple[tuple[str, str], ...]) -> Message:
     """`{"text", "blocks"}` for chat.postMessage / chat.update."""
+    text = slack_commands(text)
     body = escape(text) if text.strip() else "…"
     blocks: list[dict[str, Any]] = [section(body)]
     if buttons:
@@ -42,6 +49,10 @@ def render(text: str, buttons: tuple[tuple[str, str], ...]) -> Message:
             button(label, f"{BUTTON_PREFIX}{n}", payload)
             for n, (label, payload) in enumerate(buttons)]})
     return {"text": clip(text or "…", NOTIFICATION_MAX), "blocks": blocks}
+
+
+def slack_commands(text: str) -> str:
+    return COMMAND.sub(r"!\1", text)
 
 
 def welcome(text: str, label: str, invite_token: str) -> Message:

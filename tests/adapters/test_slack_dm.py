@@ -183,3 +183,12 @@ def test_long_texts_are_split_at_slacks_section_limit() -> None:
     for part in parts:
         section = render(part.text, part.buttons)["blocks"][0]
         assert len(section["text"]["text"]) <= 3000
+
+
+def test_commands_are_spelled_with_an_exclamation_mark_in_slack() -> None:
+    """Slack takes `/pause` typed in a DM as one of its own slash commands and never sends
+    it: the texts tell Slack candidates to type `!pause`, which parses as the command."""
+    out = render("Take a break with /pause.\n/status: where you are; see a/b", ())
+    assert out["text"] == "Take a break with !pause.\n!status: where you are; see a/b"
+    [command] = parse_message(envelope(text="!pause"))
+    assert isinstance(command, CommandReceived) and command.name == "pause"
