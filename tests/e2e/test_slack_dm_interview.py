@@ -13,6 +13,7 @@ is handled once; a badly signed one is refused.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -43,6 +44,21 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
         yield fake
 
 
+def webm_clip(source: Path, target: Path) -> Path:
+    """An audio clip as Slack's web client records one: Opus in WebM (made from a fixture)."""
+    import av
+
+    with av.open(str(source)) as src, av.open(str(target), "w", format="webm") as out:
+        stream = out.add_stream("libopus", rate=48000)
+        for frame in src.decode(src.streams.audio[0]):
+            frame.pts = None
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return target
+
+
 def slack_env(tmp_path: Path, slack: FakeSlack) -> dict[str, str]:
     return base_env(
         tmp_path, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET=slack.signing_secret,
@@ -65,14 +81,15 @@ async def test_slack_dm_interview_end_to_end(
     await bot.start()
     driver = SlackDriver(fake_slack, f"{bot.url}/slack/events")
     ada = SlackCandidate(fake_slack, driver, ADA, name="ada")
+    clip = await asyncio.to_thread(webm_clip, MEDIA / "voice.ogg", tmp_path / "clip.webm")
     try:
         await _invite(env, slug, ada)
         await _invites_from_slack(fake_slack, driver, slug)
         bad = await driver.message(ADA, ada.dm, "hello", bad_signature=True)
         assert bad.status == 401
-        await _consent_and_practice(ada)
+        await _consent_and_practice(ada, clip)
         await _q1_audio_clip_retake_then_video_clip(ada)
-        await _q2_refused_text_then_audio_clip(ada)
+        await _q2_refused_text_then_audio_clip(ada, clip)
         await _q3_text_redelivered_once(ada, bot)
         post = await fake_slack.wait_for_message(
             REVIEW, lambda m: "Submission" in all_text(m) and not m.get("files"), timeout=180)
@@ -121,7 +138,7 @@ def _text_of(message: dict[str, Any]) -> str:
     return str(message.get("text", ""))
 
 
-async def _consent_and_practice(ada: SlackCandidate) -> None:
+async def _consent_and_practice(ada: SlackCandidate, clip: Path) -> None:
     await ada.press("Open the interview")
     await ada.expect_message("Thanks for trying", timeout=LONG)
     await ada.press("Yes, I agree", timeout=LONG)
@@ -130,7 +147,7 @@ async def _consent_and_practice(ada: SlackCandidate) -> None:
     await ada.expect_message("Practice", timeout=LONG)
     await ada.press("I'm ready", timeout=LONG)
     await ada.expect_message("Your turn", timeout=LONG)
-    await ada.send_clip(MEDIA / "voice.ogg")
+    await ada.send_clip(clip)  # audio/webm, subtype slack_audio
     await ada.expect_message("part 1 received (12 s so far", timeout=LONG)  # measured
     await ada.press("Done", timeout=LONG)
     await ada.expect_message("Keep it, or try again?", timeout=LONG)
@@ -162,13 +179,13 @@ async def _q1_audio_clip_retake_then_video_clip(ada: SlackCandidate) -> None:
     await ada.expect_message("last try", timeout=LONG)
 
 
-async def _q2_refused_text_then_audio_clip(ada: SlackCandidate) -> None:
+async def _q2_refused_text_then_audio_clip(ada: SlackCandidate, clip: Path) -> None:
     await ada.expect_message("Question 2 of 3", timeout=LONG)
     await ada.press("I'm ready", timeout=LONG)
     await ada.expect_message("Your turn", timeout=LONG)
     await ada.send_text("Can I just type it?")  # refused: this question wants voice/video
     await ada.expect_message("accepts", timeout=LONG)
-    await ada.send_clip(MEDIA / "voice.ogg")
+    await ada.send_clip(clip)
     await ada.expect_message("part 1 received", timeout=LONG)
     await ada.press("Done", timeout=LONG)
     await ada.expect_message("Keep it, or try again?", timeout=LONG)

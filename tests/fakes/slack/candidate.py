@@ -55,7 +55,7 @@ class SlackCandidate:
         """A clip recorded in Slack (`kind` audio or video), shared in the DM."""
         mime = mimetype or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind == "audio" and mime.startswith("video/"):
-            mime = "audio/mp4"
+            mime = "audio/" + mime.removeprefix("video/")  # an audio clip in MP4 / WebM
         content = await asyncio.to_thread(path.read_bytes)
         file = self.fake.add_file(content, name=path.name, mimetype=mime,
                                   user=self.user_id)
