@@ -16,21 +16,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.typed_text import typed_event
 from conversations.events import (
     ButtonPressed,
-    CommandReceived,
     ConversationRef,
     Event,
     MediaKind,
     MediaReceived,
     Platform,
     Started,
-    TextReceived,
     UnsupportedReceived,
 )
 
 PLATFORM = Platform.SLACK
 BUTTON_PREFIX = "cand_"  # candidate buttons: cand_0, cand_1 ... (unique in their block)
+COMMAND_MARKS = ("!", "/")
 OPEN_INVITE = "cand_open"  # the welcome's button; its value is the invite token
 # Message subtypes that are not something the candidate said (edits, deletions, joins, ...).
 SAID = frozenset({None, "", "file_share", "thread_broadcast"})
@@ -63,13 +63,10 @@ def parse_message(body: JsonDict) -> list[Event]:
 
 
 def parse_text(text: str, common: JsonDict) -> Event:
-    """`/status`, `!status` or `status`-like commands are typed with a slash (Slack keeps
-    slash commands for apps, so a leading `!` works too); anything else is text."""
-    stripped = text.strip()
-    if stripped[:1] in ("/", "!") and len(stripped) > 1:
-        name, _, args = stripped[1:].partition(" ")
-        return CommandReceived(**common, name=name.lower(), args=args.strip())
-    return TextReceived(**common, text=text)
+    """Commands are `!status` (Slack keeps `/word` typed in a DM for its own slash commands;
+    `/status` is read too, for clients that send it); an invite token typed alone (or after
+    `!start`) opens that invite, as in WhatsApp; anything else is text."""
+    return typed_event(text, common, COMMAND_MARKS)
 
 
 def _file(file: JsonDict, common: JsonDict) -> Event:

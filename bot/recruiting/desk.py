@@ -142,9 +142,11 @@ class RecruiterDesk:
             await uow.commit()
         links = await invite_links(self.invite_makers, [s.invite_token for s in invited], None)
         lines = [f"• {name}: {' '.join(each)}" for name, each in zip(names, links, strict=True)]
+        if any(actor.startswith(f"{i.platform}:") for i in self.direct_inviters):
+            lines.append(f"Tip: {prefix}invite {slug} @name sends each person the invite in "
+                         "a direct message instead.")
         return "\n".join([f"Invites for {campaign.title} (send each link to its candidate "
                           "only):", *lines])
-
 
     def _addressed(self, actor: str, names_text: str
                    ) -> tuple[DirectInvites, list[str]] | None:

@@ -192,3 +192,12 @@ def test_commands_are_spelled_with_an_exclamation_mark_in_slack() -> None:
     assert out["text"] == "Take a break with !pause.\n!status: where you are; see a/b"
     [command] = parse_message(envelope(text="!pause"))
     assert isinstance(command, CommandReceived) and command.name == "pause"
+
+
+def test_an_invite_token_typed_in_the_dm_opens_that_invite() -> None:
+    """A link-style invite (the bare token, when no link-making channel is on) works in a
+    Slack DM as in WhatsApp: the token alone, or after !start."""
+    token = "AbC_-" + "x" * 27
+    for typed in (token, f"!start {token}", f" {token} "):
+        [opened] = parse_message(envelope(text=typed))
+        assert isinstance(opened, Started) and opened.invite_token == token
