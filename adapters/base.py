@@ -86,6 +86,24 @@ class InviteLinks(Protocol):
     def user_id(self, written: str) -> str | None: ...
 
 
+class DirectInvites(Protocol):
+    """A candidate channel that reaches the person itself (Slack DMs): the invite is sent
+    to one user id, so it is theirs from the start, and no link with the token is shown.
+
+    `open_invite` opens the conversation and sends `welcome`, whose one button's payload is
+    the invite token (pressing it opens the interview); it returns a link to that
+    conversation for the recruiter. `user_id` reads a user id as people write it.
+    """
+
+    @property
+    def platform(self) -> str:
+        """A `Platform` value."""
+
+    def user_id(self, written: str) -> str | None: ...
+
+    async def open_invite(self, user_id: str, welcome: RenderedMessage) -> str: ...
+
+
 @runtime_checkable
 class ReportsHealth(Protocol):
     """A channel that can tell why it cannot receive right now (long polling can)."""

@@ -1,4 +1,5 @@
-"""slack-bolt `AsyncApp` for reviewers and recruiters: translate Slack requests, nothing more.
+"""slack-bolt `AsyncApp` for reviewers, recruiters and (in DMs) candidates: translate Slack
+requests, nothing more.
 
 One URL (`/slack/events`) takes events, interactivity and slash commands; Bolt verifies the
 v0 signature (bad or stale -> 401) and answers url_verification. Every listener acks at
@@ -15,7 +16,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -24,8 +25,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.errors import AdapterError
 from adapters.safe_text import safe_json
-from adapters.slack import blocks, modals, requests
-from adapters.slack.recruiter_files import RecruiterFiles, answer_file_message, send_back
+from adapters.slack import blocks, dm_inbound, modals, requests
+from adapters.slack.recruiter_files import (
+    RecruiterFiles,
+    answer_file_message,
+    file_command,
+    send_back,
+)
 from conversations.events import Platform
 from conversations.review_port import ReviewDesk, ReviewerRef
 from conversations.reviewing import DECISIONS
@@ -106,12 +112,46 @@ BODY_MARK = ", body: "
 VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
 
 
-def build_app(client: AsyncWebClient, signing_secret: str, desk: ReviewDesk,
-              files: RecruiterFiles | None = None) -> AsyncApp:
+class CandidateInbox(Protocol):
+    """The candidate side sharing this app (Slack DMs: `dm_channel.SlackDmChannel`)."""
+
+    async def receive_message(self, body: JsonDict) -> None: ...
+
+    async def receive_click(self, body: JsonDict) -> bool: ...
+
+
+def add_candidate_listeners(app: AsyncApp, inbox: CandidateInbox, recruiter_files: bool
+                            ) -> None:
+    """DM messages and candidate buttons. Registered before the reviewer listeners: Bolt
+    runs the first listener that matches a request. With `recruiter_files`, a file shared
+    with a recruiter command (`new spring`) goes on to the recruiter desk instead."""
+
+    async def in_a_dm(body: JsonDict) -> bool:
+        event = body.get("event") or {}
+        if recruiter_files and file_command(event) is not None:
+            return False
+        return dm_inbound.is_candidate_message(event)
+
+    @app.event("message", matchers=[in_a_dm])
+    async def dm_message(body: JsonDict) -> None:
+        await inbox.receive_message(body)
+
+    @app.action(re.compile(rf"^{dm_inbound.BUTTON_PREFIX}"))
+    async def candidate_click(ack: Ack, body: JsonDict) -> None:
+        await ack()
+        await inbox.receive_click(body)
+
+
+def build_app(
+    client: AsyncWebClient, signing_secret: str, desk: ReviewDesk,
+    files: RecruiterFiles | None = None, candidates: CandidateInbox | None = None,
+) -> AsyncApp:
     verification_log = logging.getLogger(VERIFICATION_LOGGER)
     if not any(isinstance(f, WithholdRequestBodies) for f in verification_log.filters):
         verification_log.addFilter(WithholdRequestBodies())
     app = AsyncApp(client=client, signing_secret=signing_secret, name="interview-bot")
+    if candidates is not None:
+        add_candidate_listeners(app, candidates, recruiter_files=files is not None)
 
     @app.action(blocks.SCORE_OPEN)
     async def score_open(ack: Ack, body: JsonDict) -> None:

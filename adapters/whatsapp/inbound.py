@@ -9,28 +9,23 @@ sizes with a message (the size comes with the media URL, before download).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.typed_text import typed_event
 from conversations.events import (
     ButtonPressed,
-    CommandReceived,
     ConversationRef,
     Event,
     MediaKind,
     MediaReceived,
     Platform,
-    Started,
-    TextReceived,
     UnsupportedReceived,
 )
 
 PLATFORM = Platform.WHATSAPP
-# Invite tokens are `secrets.token_urlsafe(24)`: 32 URL-safe characters. A wa.me link types
-# the token in as the candidate's first message (`?text=<token>`).
-INVITE_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+# A wa.me link types the invite token in as the candidate's first message (`?text=<token>`).
 MEDIA_KINDS = {"video": MediaKind.VIDEO, "document": MediaKind.DOCUMENT}
 DEFAULT_MIME = {"audio": "audio/ogg", "video": "video/mp4",
                 "document": "application/octet-stream"}
@@ -134,15 +129,7 @@ def parse_message(message: dict[str, Any], names: dict[str, str]) -> Event | Non
 
 def parse_text(text: str, common: dict[str, Any]) -> Event:
     """An invite token alone starts that invite; `/name args` is a command, as on Telegram."""
-    stripped = text.strip()
-    if INVITE_TOKEN.fullmatch(stripped):
-        return Started(**common, invite_token=stripped)
-    if not stripped.startswith("/"):
-        return TextReceived(**common, text=text)
-    name, _, args = stripped[1:].partition(" ")
-    if name.lower() == "start" and INVITE_TOKEN.fullmatch(args.strip()):
-        return Started(**common, invite_token=args.strip())
-    return CommandReceived(**common, name=name.lower(), args=args.strip())
+    return typed_event(text, common)
 
 
 def _media(kind: str, content: dict[str, Any], common: dict[str, Any]) -> MediaReceived:

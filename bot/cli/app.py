@@ -112,8 +112,10 @@ class Service:
         scope = TimerScope(terminal_platforms=frozenset({Platform.SHELL.value}))
         recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,
                                        emit=runtime.handle,
-                                       invite_makers=invite_makers(settings))
+                                       invite_makers=invite_makers(settings),
+                                       render=catalogs.render)
         places = ReviewPlaces()
+        recruiter_desk.in_review = places.member_place
         gate = Gate(places, settings.recruiter_ids)
         scoring = ScoringDesk(db=db, places=places, gate=gate, clock=clock,
                               wake_outbox=dispatcher.wake)

@@ -24,6 +24,9 @@ NO_PLATFORM_HINT = (
     "hint: no candidate platform is on, so each line ends with a bare invite token; set "
     "TELEGRAM_BOT_TOKEN (or the WHATSAPP_* settings) to get links (see the README)"
 )
+SLACK_HINT = ("hint: a Slack invite goes to one person: give their Slack user id with "
+              "--slack USER_ID (the bot sends it in a direct message), or a CSV with a "
+              "'slack' column")
 
 Echo = Callable[[str], None]
 
@@ -76,7 +79,7 @@ async def create_invites(
     for name, each in zip(names, links, strict=True):
         echo("\t".join([name, *each]))
     if all(each == [token] for token, each in zip(tokens, links, strict=True)):
-        warn(NO_PLATFORM_HINT if channel is None else
+        warn(NO_PLATFORM_HINT if channel is None else SLACK_HINT if channel == "slack" else
              f"hint: no {channel} links can be made here, so each line ends with a bare "
              f"invite token (is {channel} turned on? see the README)")
     return 0

@@ -218,18 +218,28 @@ def invite(
                                                   "reported by line and skipped")] = None,
     channel: Annotated[str | None, typer.Option(
         metavar="CHANNEL", help="only this channel: telegram, whatsapp, slack or web")] = None,
+    slack: Annotated[list[str] | None, typer.Option(
+        "--slack", metavar="USER_ID",
+        help="a Slack user id (repeat): the bot sends the invite in a direct message; "
+             "--name gives their names in the same order")] = None,
 ) -> None:
     """One line per candidate: name, then one invite link per enabled channel."""
-    from bot.cli.invite import check_channel, create_invites, read_names
+    from bot.cli.direct_invite import create_slack_invites, who_is_invited
+    from bot.cli.invite import check_channel, create_invites
 
     def warn(line: str) -> None:
         typer.echo(line, err=True)
 
     check_channel(channel)
-    names = list(name or []) + (read_names(csv, warn) if csv else [])
-    if not names:
-        raise CliError("give at least one --name NAME or a --csv FILE", EXIT_INVALID)
+    names, direct = who_is_invited(name or [], slack or [], csv, warn)
+    if not names and not direct:
+        raise CliError("give at least one --name NAME, --slack USER_ID or a --csv FILE",
+                       EXIT_INVALID)
     settings = _settings()
+    if direct:
+        code = _run(create_slack_invites(settings, slug, direct, typer.echo), settings)
+        if not names:
+            raise typer.Exit(code)
 
     raise typer.Exit(_run(create_invites(settings, slug, names, channel, typer.echo, warn),
                           settings))

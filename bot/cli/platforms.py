@@ -11,6 +11,7 @@ import logging
 from adapters.base import Capabilities, Leadership
 from adapters.ratelimit import RateLimiter
 from adapters.slack.app import SocketMode, aiohttp_handler, build_app
+from adapters.slack.dm_channel import SlackDmChannel
 from adapters.slack.review_channel import SlackReviewChannel
 from adapters.slack.transport import SlackWeb, build_client
 from adapters.telegram.render import CAPABILITIES as TELEGRAM_CAPABILITIES
@@ -23,6 +24,7 @@ from adapters.whatsapp.transport import WhatsAppChannel
 from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
 from bot.cli.roles import Role
+from bot.review.places import ReviewPlaces
 from bot.runtime.statuses import DeliveryReports
 from config.settings import Settings
 from conversations.events import Platform
@@ -36,6 +38,10 @@ log = logging.getLogger(__name__)
 WHATSAPP_GLOBAL_RATE = 80.0
 WHATSAPP_CHAT_RATE = 1.0
 WHATSAPP_CHAT_BURST = 5.0
+# Slack: chat.postMessage about one message a second per conversation, short bursts allowed;
+# a workspace-wide limit above that (Slack publishes no number: kept well under it).
+SLACK_GLOBAL_RATE = 20.0
+SLACK_DM_RATE = 1.0
 
 
 def candidate_capabilities(settings: Settings) -> dict[str, Capabilities]:
@@ -103,9 +109,9 @@ def telegram_recruiters(recruiter_ids: frozenset[str]) -> tuple[int, ...]:
     return tuple(sorted(int(i) for i in ids if i.isdigit()))
 
 
-def add_slack(service: Service, settings: Settings) -> None:
-    """Slack reviewers: the Bolt app on `/slack/events` (or Socket Mode when SLACK_APP_TOKEN
-    is set) and the Slack reviewer channel."""
+def add_slack(service: Service, settings: Settings) -> SlackDmChannel:
+    """Slack: the Bolt app on `/slack/events` (or Socket Mode when SLACK_APP_TOKEN is set)
+    shared by the reviewer channel, recruiter commands and the candidates' DM channel."""
     if settings.slack_bot_token is None:
         raise ValueError("add_slack needs SLACK_BOT_TOKEN")
     client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
@@ -113,13 +119,29 @@ def add_slack(service: Service, settings: Settings) -> None:
                               settings.slack_review_channel)
     signing = settings.slack_signing_secret
     signing_secret = signing.get_secret_value() if signing else ""
-    app = build_app(client, signing_secret, service.reviewer_desk, service.recruiter_desk)
+    candidates = SlackDmChannel(client, RateLimiter(SLACK_GLOBAL_RATE, SLACK_DM_RATE))
+    service.add_channel(candidates)
+    service.recruiter_desk.direct_inviters.append(candidates)
+    app = build_app(client, signing_secret, service.reviewer_desk, service.recruiter_desk,
+                    candidates)
     if settings.slack_app_token is not None:
         service.background.append(SocketMode(app, settings.slack_app_token.get_secret_value()))
         log.info("slack: socket mode (SLACK_APP_TOKEN set)")
     else:
         service.routes["/slack/events"] = aiohttp_handler(app, signing_secret)
         log.info("slack: events, interactivity and commands at /slack/events")
+    return candidates
+
+
+def slack_inviter(settings: Settings) -> tuple[SlackDmChannel, ReviewPlaces] | None:
+    """The Slack DM channel and the Slack review place, for the CLI's `invite --slack`
+    (None: Slack is off)."""
+    if not settings.slack_enabled or settings.slack_bot_token is None:
+        return None
+    client = build_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    places = ReviewPlaces()
+    places.add(SlackReviewChannel(SlackWeb(client)), settings.slack_review_channel)
+    return SlackDmChannel(client, RateLimiter(SLACK_GLOBAL_RATE, SLACK_DM_RATE)), places
 
 
 def add_whatsapp(service: Service, settings: Settings) -> WhatsAppChannel:

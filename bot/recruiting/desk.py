@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from adapters.base import InviteLinks
+from adapters.base import DirectInvites, InviteLinks
+from bot.recruiting import direct
 from bot.recruiting.chart import render_chart
 from bot.recruiting.file_commands import FileDesk
 from bot.recruiting.invites import invite_into, invite_links
@@ -64,6 +65,10 @@ class RecruiterDesk:
     clock: Clock
     emit: Callable[[Event], Awaitable[None]]  # the runtime: erasure goes through the engine
     invite_makers: Sequence[InviteLinks] = ()  # the candidate channels that make links
+    # Channels that deliver an invite to a user id themselves (Slack DMs), and the catalogs.
+    direct_inviters: list[DirectInvites] = field(default_factory=list)
+    render: direct.Render | None = None
+    in_review: direct.ReviewMembership | None = None
 
     def is_recruiter(self, actor: str) -> bool:
         """`actor` is `<platform>:<user id>`, as in RECRUITERS."""
@@ -154,6 +159,10 @@ class RecruiterDesk:
         if not slug or not names:
             return ("Give the campaign and at least one name, e.g. "
                     f"{prefix}invite support-screen Ann Lee, Bo Chen")
+        users = self._addressed(actor, names_text)
+        if users is not None and self.render is not None:
+            return await direct.reply_for_chat(self.db, users[0], self.render, slug, users[1],
+                                               actor, self.clock, self.in_review)
         if len(names) > MAX_NAMES:
             return (f"At most {MAX_NAMES} names at once (you gave {len(names)}); for more, "
                     "use: interview-bot invite SLUG --csv FILE")
@@ -168,9 +177,21 @@ class RecruiterDesk:
             await uow.commit()
         links = await invite_links(self.invite_makers, [s.invite_token for s in invited], None)
         lines = [f"• {name}: {' '.join(each)}" for name, each in zip(names, links, strict=True)]
+        if any(actor.startswith(f"{i.platform}:") for i in self.direct_inviters):
+            lines.append(f"Tip: {prefix}invite {slug} @name sends each person the invite in "
+                         "a direct message instead.")
         return "\n".join([f"Invites for {campaign.title} (send each link to its candidate "
                           "only):", *lines])
 
+    def _addressed(self, actor: str, names_text: str
+                   ) -> tuple[DirectInvites, list[str]] | None:
+        """People named by user id, on the recruiter's own platform (`@ann` in Slack)."""
+        for inviter in self.direct_inviters:
+            if actor.startswith(f"{inviter.platform}:"):
+                ids = direct.addressed(inviter, names_text)
+                if ids:
+                    return inviter, ids[:MAX_NAMES]
+        return None
 
     async def _report(self, verb: str, rest: str, prefix: str) -> str:
         return (await self.report(verb, rest, prefix)).text

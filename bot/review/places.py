@@ -44,3 +44,15 @@ class ReviewPlaces:
                     if channel.owns(place):
                         return channel
         return None
+
+    async def member_place(self, kit: Kit, platform: str, user_id: str) -> str | None:
+        """The kit's review place when `user_id` (on `platform`) is a member of it, else
+        None: someone invited there would see their own submission posted."""
+        try:
+            place = self.place_for(kit)
+        except RecipientUnavailable:
+            return None  # nowhere to post yet: nothing to see
+        channel = self.channel_of(place)
+        if channel is None or channel.platform != platform:
+            return None
+        return place if await channel.is_member(place, user_id) else None

@@ -50,3 +50,15 @@ def test_the_owner_still_presses_their_buttons() -> None:
     consent = make_state(Phase.CONSENT, candidate=ME)
     decision = decide(consent, replace(press(Action.CONSENT_YES)), T0, KIT)
     assert decision.state is not None and decision.state.phase is not Phase.CONSENT
+
+
+def test_opening_an_invite_without_a_display_name_keeps_the_invited_name() -> None:
+    """Slack's click carries only a handle, so the DM channel sends no display name: the
+    name the recruiter gave stays the candidate's name (issue 12)."""
+    invited = make_state(Phase.INVITED, candidate=None, opened_at=None,
+                         candidate_name="Ada Lovelace")
+    event = Started(invite_token="tok", event_id="s1", occurred_at=T0, conversation=ME)
+    decision = decide(invited, event, T0, KIT)
+    assert decision.state is not None and decision.state.candidate_name == "Ada Lovelace"
+    named = replace(event, display_name="Ada")
+    assert (decide(invited, named, T0, KIT).state or invited).candidate_name == "Ada"

@@ -38,6 +38,8 @@ class FakeFile:
     initial_comment: str | None = None
     url_private: str = ""
     url_private_download: str = ""
+    subtype: str | None = None  # "slack_audio" / "slack_video": a clip recorded in Slack
+    duration_ms: int | None = None
 
     @property
     def uploaded(self) -> bool:
@@ -45,7 +47,11 @@ class FakeFile:
 
     def to_api(self) -> JsonDict:
         filetype = self.name.rsplit(".", 1)[-1].lower() if "." in self.name else "binary"
+        extra: JsonDict = {"subtype": self.subtype} if self.subtype else {}
+        if self.duration_ms is not None:
+            extra["duration_ms"] = self.duration_ms
         return {
+            **extra,
             "id": self.id,
             "created": self.created,
             "timestamp": self.created,
