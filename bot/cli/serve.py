@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 
+from bot.cli.first_run import announce
 from bot.cli.platforms import build_service
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
 NO_PLATFORM_HELP = """\
-No messaging platform is configured, so no candidate can reach the bot yet.
+No messaging platform is configured: candidates answer on the web page (links below).
   Telegram: set TELEGRAM_BOT_TOKEN (webhook mode also needs PUBLIC_URL and
             TELEGRAM_WEBHOOK_SECRET; otherwise long polling).
   Slack:    set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).
@@ -30,11 +32,18 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         await service.start()
-        if not service.channels:  # Slack alone reviews; candidates need a channel
-            log.warning(NO_PLATFORM_HELP)
+        if not settings.candidate_platforms_enabled:
+            log.info(NO_PLATFORM_HELP)
+        await announce(settings, service.db, _say)
         log.info("interview-bot is running; platforms: %s",
                  ", ".join(sorted(service.channels)) or "none")
         await stop.wait()
     finally:
         log.info("shutting down")
         await service.stop()
+
+
+def _say(line: str) -> None:
+    """The first-run links, on stdout (log lines go to stderr)."""
+    sys.stdout.write(f"{line}\n")
+    sys.stdout.flush()
