@@ -102,11 +102,8 @@ def live(token: str, csrf: str, facts: Facts, messages: Sequence[Shown], now: da
         words = COUNTDOWN_WORDS.get(facts.countdown, "Time left")
         timer = (f'<p id="countdown" class="countdown" role="timer" data-left="{left}" '
                  f'data-words="{escape(words)}">{escape(words)}: {_clock(left)} left</p>')
-    step = (f"Question {facts.question_no} of {facts.questions}" if facts.question_no
-            else "Getting started")
     return (f'<div id="live" data-version="{version(facts, messages)}" '
             f'data-phase="{escape(facts.phase)}" data-formats="{escape(" ".join(facts.formats))}">'
-            f'<p class="step">{escape(step)}</p>'
             f'<ol class="messages" aria-live="polite" aria-label="Messages">{items}</ol>'
             f"{timer}</div>")
 
