@@ -126,9 +126,11 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         await key_press(page, "I'm ready")
         await page.locator("#countdown").wait_for(timeout=LONG)
         await shot(page, "03-prep-countdown")
+        await page.wait_for_function(  # the page has ticked for a while
+            "() => Number(document.getElementById('countdown').dataset.left) <= 16")
         await page.reload()
         left = int(await page.locator("#countdown").get_attribute("data-left") or "0")
-        assert 5 <= left < 20, left
+        assert 5 <= left <= 17, left  # the server's time left, not the 20 s of a new start
         other, intruder = await phone(browser)
         response = await intruder.goto(link)
         assert response is not None and response.status == 409
@@ -142,6 +144,8 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         await key_press(page, "Retake")
 
         # The retake, with the network cut for 5 s in the middle of the recording.
+        await key_press(page, "I'm ready")
+        await key_press(page, "Start now")
         await key_press(page, "Record a voice answer")
         await recorded_for(page, 2)
         await shot(page, "05-recording")
@@ -156,8 +160,7 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         retake = await expect_message(page, "part 1 received", nth=2, timeout=LONG)
         assert seconds_in(first) >= 2 and seconds_in(retake) >= 9, (first, retake)
         await shot(page, "07-voice-saved")
-        await key_press(page, "Done")
-        await key_press(page, "Keep")
+        await key_press(page, "Done")  # the last try is kept as it is
 
         # Question 2, video; question 3, text.
         await expect_message(page, "Question 2 of 3", timeout=LONG)
@@ -172,8 +175,6 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         await page.keyboard.type("I like building calm, reliable tools for people.")
         await shot(page, "08-text-answer")
         await key_press(page, "Send this answer")
-        await expect_message(page, "part 1 received", nth=4, timeout=LONG)
-        await key_press(page, "Done")
         await expect_message(page, "All done, thank you", timeout=LONG)
         await shot(page, "09-submitted")
         await context.close()
