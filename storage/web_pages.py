@@ -50,6 +50,7 @@ class PageFacts:
     formats: tuple[str, ...]  # AnswerFormat values of the question the interview is on
     question_no: int  # 0: the practice question (or none yet)
     questions: int
+    question_text: str
 
 
 class WebPages:
@@ -59,6 +60,11 @@ class WebPages:
     async def add_message(self, token: str, text: str, buttons: tuple[tuple[str, str], ...],
                           status_slot: str | None) -> int:
         async with self._db.unit_of_work() as uow:
+            if buttons:  # the newest choices replace older ones: a page offers one set
+                await uow.session.execute(
+                    update(WebMessageRow)
+                    .where(WebMessageRow.token == token)
+                    .values(buttons=_pack(())))
             row = WebMessageRow(token=token, text=text, buttons=_pack(buttons),
                                 status_slot=status_slot, sent_at=self._db.clock(),
                                 edited_at=None)
@@ -74,6 +80,14 @@ class WebPages:
                 update(WebMessageRow)
                 .where(WebMessageRow.id == message_id, WebMessageRow.token == token)
                 .values(text=text, buttons=_pack(buttons), edited_at=self._db.clock()))
+            await uow.commit()
+
+    async def clear_buttons(self, token: str, message_id: int) -> None:
+        async with self._db.unit_of_work() as uow:
+            await uow.session.execute(
+                update(WebMessageRow)
+                .where(WebMessageRow.id == message_id, WebMessageRow.token == token)
+                .values(buttons=_pack(())))
             await uow.commit()
 
     async def messages(self, token: str) -> list[ShownMessage]:
@@ -136,7 +150,7 @@ class WebPages:
                              countdown_due=timer.due_at if timer else None,
                              formats=tuple(str(f) for f in question.formats),
                              question_no=max(state.question_index + 1, 0),
-                             questions=len(kit.questions))
+                             questions=len(kit.questions), question_text=question.text)
 
 
 def _pack(buttons: tuple[tuple[str, str], ...]) -> dict[str, list[list[str]]]:

@@ -92,26 +92,51 @@ def seconds_left(facts: Facts, now: datetime) -> int | None:
     return max(0, round((facts.countdown_due - now).total_seconds()))
 
 
+CURRENT_PHASES = ("presented", "preparing", "answering", "confirming")
+RECENT = 3  # messages shown open; older ones fold under "Earlier messages"
+
+
 def live(token: str, csrf: str, facts: Facts, messages: Sequence[Shown], now: datetime) -> str:
-    """The part of the page that changes: messages, the open buttons, the countdown."""
-    with_buttons = max((m.id for m in messages if m.buttons), default=None)
-    items = "".join(_message(token, csrf, m, m.id == with_buttons) for m in messages)
-    left = seconds_left(facts, now)
-    timer = ""
-    if left is not None and facts.countdown:
-        words = COUNTDOWN_WORDS.get(facts.countdown, "Time left")
-        timer = (f'<p id="countdown" class="countdown" role="timer" data-left="{left}" '
-                 f'data-words="{escape(words)}">{escape(words)}: {_clock(left)} left</p>')
+    """The part of the page that changes: the question, the latest messages with the open
+    buttons, the countdown."""
+    first = max(0, len(messages) - RECENT)
+    with_buttons = [n for n, m in enumerate(messages) if m.buttons]
+    if with_buttons:
+        first = min(first, with_buttons[-1])
+    earlier = "".join(_message(token, csrf, m) for m in messages[:first])
+    recent = "".join(_message(token, csrf, m) for m in messages[first:])
+    history = (f'<details class="history"><summary>Earlier messages ({first})</summary>'
+               f'<ol class="messages">{earlier}</ol></details>' if first else "")
     return (f'<div id="live" data-version="{version(facts, messages)}" '
             f'data-phase="{escape(facts.phase)}" data-formats="{escape(" ".join(facts.formats))}">'
-            f'<ol class="messages" aria-live="polite" aria-label="Messages">{items}</ol>'
-            f"{timer}</div>")
+            f"{_question(facts)}{history}"
+            f'<ol class="messages" aria-live="polite" aria-label="Messages">{recent}</ol>'
+            f"{_timer(facts, now)}</div>")
 
 
-def _message(token: str, csrf: str, m: Shown, with_buttons: bool) -> str:
+def _question(facts: Facts) -> str:
+    if facts.phase not in CURRENT_PHASES:
+        return ""
+    heading = ("Practice question (not reviewed)" if facts.question_no == 0
+               else f"Question {facts.question_no} of {facts.questions}")
+    return (f'<section class="question" aria-label="The question"><h2>{escape(heading)}</h2>'
+            f"<p>{escape(facts.question_text)}</p></section>")
+
+
+def _timer(facts: Facts, now: datetime) -> str:
+    left = seconds_left(facts, now)
+    if left is None or not facts.countdown:
+        return ""
+    words = COUNTDOWN_WORDS.get(facts.countdown, "Time left")
+    return (f'<p id="countdown" class="countdown" role="timer" data-left="{left}" '
+            f'data-words="{escape(words)}">{escape(words)}: {_clock(left)} left</p>')
+
+
+def _message(token: str, csrf: str, m: Shown) -> str:
     buttons = ""
-    if with_buttons:
-        forms = "".join(_post(token, "press", csrf, label, {"payload": payload},
+    if m.buttons:
+        forms = "".join(_post(token, "press", csrf, label,
+                              {"payload": payload, "message": str(m.id)},
                               css="primary" if n == 0 else "")
                         for n, (label, payload) in enumerate(m.buttons))
         buttons = f'<div class="buttons" role="group" aria-label="Choices">{forms}</div>'

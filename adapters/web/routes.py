@@ -13,6 +13,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,17 @@ STATIC_TYPES = {"web.js": "text/javascript", "web.css": "text/css"}
 COMMANDS = frozenset({"status", "pause", "help"})
 MAX_TEXT = 20_000
 TRY_AGAIN = "Something went wrong on our side; nothing was lost. Please try again."
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    request: web.Request
+    token: str
+    facts: Facts
+    form: dict[str, str]  # the form's text fields ({} for a chunk or JSON)
+
+
+Action = Callable[[Posted], Awaitable[web.StreamResponse]]
 
 
 class Refused(Exception):
@@ -111,8 +123,7 @@ class CandidatePage:
 
     # ---- actions -------------------------------------------------------------------------
 
-    def _posting(self, action: Callable[[web.Request, str, Facts], Awaitable[web.StreamResponse]]
-                 ) -> Handler:
+    def _posting(self, action: Action) -> Handler:
         async def handle(request: web.Request) -> web.StreamResponse:
             if request.method != "POST":
                 return harden(web.Response(status=405, text="method not allowed"))
@@ -122,24 +133,25 @@ class CandidatePage:
             try:
                 if request.content_type in ("application/x-www-form-urlencoded",
                                             "multipart/form-data"):
-                    form = await request.post()
-                    request["form"] = {k: v for k, v in form.items() if isinstance(v, str)}
+                    posted = await request.post()
+                    form = {k: v for k, v in posted.items() if isinstance(v, str)}
                 else:
-                    request["form"] = {}
-                given = request.headers.get(CSRF_HEADER) or request["form"].get(CSRF_FIELD)
+                    form = {}
+                given = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
                 if not self.keys.csrf_ok(self.keys.session_of(request), given):
                     raise Refused(403, "This page was open for too long. Please reload it "
                                        "and try again.")
                 if action not in (self.open, self.move) and not await self._owns(request, token):
                     raise Refused(409, "This link is in use on another device.")
-                return await action(request, token, facts)
+                return await action(Posted(request, token, facts, form))
             except Refused as refused:
                 return _answer(request, token, facts.title, refused.status, refused.why)
             except UploadRefused as refused:
                 return _answer(request, token, facts.title, 422, str(refused))
         return handle
 
-    async def open(self, request: web.Request, token: str, facts: Facts) -> web.StreamResponse:
+    async def open(self, posted: Posted) -> web.StreamResponse:
+        request, token = posted.request, posted.token
         session = self.keys.session_of(request) or ""
         if not await self.store.bind(token, self.keys.session_hash(session),
                                      self.keys.move_code()):
@@ -147,32 +159,41 @@ class CandidatePage:
         await self._emit(Started(**self._common(request, token, "open"), invite_token=token))
         return _done(request, token)
 
-    async def press(self, request: web.Request, token: str, facts: Facts) -> web.StreamResponse:
-        payload = request["form"].get("payload", "")
+    async def press(self, posted: Posted) -> web.StreamResponse:
+        request, token, facts = posted.request, posted.token, posted.facts
+        payload = posted.form.get("payload", "")
         if not payload or len(payload) > 64:
             raise Refused(400, "That choice is not one the page offered.")
-        await self._emit(ButtonPressed(**self._common(request, token), payload=payload))
+        shown = posted.form.get("message", "")
+        await self._emit(ButtonPressed(**self._common(request, token), payload=payload,
+                                       message_ref=shown or None))
+        after = await self.store.facts(token)
+        if shown.isdigit() and after is not None and _moved_on(facts, after):
+            # Acted on: its buttons are spent (a refused press keeps them on the page).
+            await self.store.clear_buttons(token, int(shown))
         return _done(request, token)
 
-    async def text(self, request: web.Request, token: str, facts: Facts) -> web.StreamResponse:
-        text = request["form"].get("text", "").strip()
+    async def text(self, posted: Posted) -> web.StreamResponse:
+        request, token = posted.request, posted.token
+        text = posted.form.get("text", "").strip()
         if len(text) > MAX_TEXT:
             raise Refused(413, f"That answer is longer than {MAX_TEXT} characters.")
         if text:
             await self._emit(TextReceived(**self._common(request, token), text=text))
         return _done(request, token)
 
-    async def command(self, request: web.Request, token: str, facts: Facts
-                      ) -> web.StreamResponse:
-        name = request["form"].get("name", "")
+    async def command(self, posted: Posted) -> web.StreamResponse:
+        request, token = posted.request, posted.token
+        name = posted.form.get("name", "")
         if name not in COMMANDS:
             raise Refused(400, "That is not something the page offers.")
         await self._emit(CommandReceived(**self._common(request, token), name=name))
         return _done(request, token)
 
-    async def move(self, request: web.Request, token: str, facts: Facts) -> web.StreamResponse:
+    async def move(self, posted: Posted) -> web.StreamResponse:
+        request, token = posted.request, posted.token
         session = self.keys.session_of(request) or ""
-        code = request["form"].get("code", "").strip()
+        code = posted.form.get("code", "").strip()
         moved = code.isdigit() and await self.store.move(
             token, code, self.keys.session_hash(session), self.keys.move_code())
         if not moved:
@@ -180,14 +201,16 @@ class CandidatePage:
         log.info("web: interview link moved to another browser")
         raise web.HTTPSeeOther(f"/i/{token}")
 
-    async def chunk(self, request: web.Request, token: str, facts: Facts) -> web.StreamResponse:
+    async def chunk(self, posted: Posted) -> web.StreamResponse:
+        request, token = posted.request, posted.token
         recording, seq = request.query.get("rec", ""), request.query.get("seq", "")
         if not seq.isdigit():
             raise Refused(400, "That part of the recording has no number.")
         await self.channel.uploads.put(token, recording, int(seq), await request.read())
         return harden(web.json_response({"stored": int(seq)}))
 
-    async def finish(self, request: web.Request, token: str, facts: Facts) -> web.StreamResponse:
+    async def finish(self, posted: Posted) -> web.StreamResponse:
+        request, token, facts = posted.request, posted.token, posted.facts
         body = await _json(request)
         recording, count = str(body.get("rec", "")), body.get("count")
         if not isinstance(count, int):
@@ -231,6 +254,10 @@ class CandidatePage:
         except Exception as exc:
             log.exception("web: event %s could not be handled", event.event_id)
             raise Refused(503, TRY_AGAIN) from exc
+
+
+def _moved_on(before: Facts, after: Facts) -> bool:
+    return (before.phase, before.question_no) != (after.phase, after.question_no)
 
 
 def _kind(has_video: bool, formats: tuple[str, ...]) -> MediaKind:
