@@ -92,6 +92,7 @@ def seconds_left(facts: Facts, now: datetime) -> int | None:
     return max(0, round((facts.countdown_due - now).total_seconds()))
 
 
+FINAL_PHASES = ("submitted", "expired", "withdrawn", "declined", "erased")
 CURRENT_PHASES = ("presented", "preparing", "answering", "confirming")
 RECENT = 3  # messages shown open; older ones fold under "Earlier messages"
 
@@ -152,6 +153,7 @@ def interview(title: str, token: str, csrf: str, facts: Facts, messages: Sequenc
     answering = facts.phase == "answering"
     text_hidden = "" if answering and "text" in facts.formats else " hidden"
     rec_hidden = "" if answering and set(RECORDABLE) & set(facts.formats) else " hidden"
+    commands_hidden = " hidden" if facts.phase in FINAL_PHASES else ""
     body = f"""<main id="main" tabindex="-1" data-csrf="{escape(csrf)}">
 {live(token, csrf, facts, messages, now)}
 <section id="record" class="answer"{rec_hidden} aria-label="Record your answer">
@@ -172,13 +174,14 @@ def interview(title: str, token: str, csrf: str, facts: Facts, messages: Sequenc
 <p id="word-count" class="status" aria-live="polite">0 words</p>
 <button type="submit" class="primary">Send this answer</button>
 </form></section>
-<nav class="commands" aria-label="More">
+<nav id="commands" class="commands" aria-label="More"{commands_hidden}>
 {_post(token, "command", csrf, "Where am I?", {"name": "status"})}
 {_post(token, "command", csrf, "Pause", {"name": "pause"})}
 {_post(token, "command", csrf, "Help", {"name": "help"})}
 </nav>
 </main>
-<footer><p>Moving to another device? Open this same link there and enter the code
+<footer id="move"{commands_hidden}><p>Moving to another device? Open this same link there
+and enter the code
 <strong id="move-code">{escape(move_code)}</strong>.</p></footer>"""
     return _layout(title, body, token)
 

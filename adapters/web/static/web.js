@@ -7,6 +7,7 @@
   const main = document.getElementById("main");
   const base = "/i/" + token;
   const CHUNK_MS = 2000, PIECE = 512 * 1024, POLL_MS = 1000;
+  const FINAL = ["submitted", "expired", "withdrawn", "declined", "erased"];
   let recording = null;
 
   function csrf() { return main && main.dataset.csrf; }
@@ -32,6 +33,9 @@
     toggle("rec-video", !busy && answering && video && !!window.MediaRecorder);
     toggle("rec-stop", busy && !recording.stopped);
     toggle("text-answer", answering && formats.includes("text"));
+    const over = FINAL.includes(el.dataset.phase);
+    toggle("commands", !over);
+    toggle("move", !over);
   }
   function toggle(id, on) { const el = document.getElementById(id); if (el) el.hidden = !on; }
 
