@@ -10,11 +10,11 @@ from pathlib import Path
 
 import av
 import numpy as np
-from playwright.async_api import Browser, Page, Playwright
+from playwright.async_api import Browser, Page, Playwright, ViewportSize
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
-PHONE = {"width": 390, "height": 844}
+PHONE = ViewportSize(width=390, height=844)
 
 
 def speech_wav(source: Path, target: Path) -> Path:
