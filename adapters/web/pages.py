@@ -153,6 +153,7 @@ def interview(title: str, token: str, csrf: str, facts: Facts, messages: Sequenc
     answering = facts.phase == "answering"
     text_hidden = "" if answering and "text" in facts.formats else " hidden"
     rec_hidden = "" if answering and set(RECORDABLE) & set(facts.formats) else " hidden"
+    file_hidden = "" if answering and "document" in facts.formats else " hidden"
     commands_hidden = " hidden" if facts.phase in FINAL_PHASES else ""
     body = f"""<main id="main" tabindex="-1" data-csrf="{escape(csrf)}">
 {live(token, csrf, facts, messages, now)}
@@ -165,6 +166,12 @@ def interview(title: str, token: str, csrf: str, facts: Facts, messages: Sequenc
 </div>
 <p id="rec-status" class="status" role="status" aria-live="polite"></p>
 <p class="hint"><a href="/i/{escape(token)}/check">Check your camera and microphone</a></p>
+</section>
+<section id="file-answer" class="answer"{file_hidden} aria-label="Send a file">
+<label for="answer-file">Your answer as a file (PDF, Word, OpenDocument or text)</label>
+<input type="file" id="answer-file" accept=".pdf,.doc,.docx,.odt,.txt,.md">
+<div class="buttons"><button type="button" id="file-send" class="primary">Send this file</button>
+</div><p id="file-status" class="status" role="status" aria-live="polite"></p>
 </section>
 <section id="text-answer" class="answer"{text_hidden} aria-label="Write your answer">
 <form method="post" action="/i/{escape(token)}/text" id="text-form">

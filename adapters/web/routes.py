@@ -24,7 +24,7 @@ from adapters.web import pages
 from adapters.web.channel import WebChannel, conversation_of
 from adapters.web.security import CSRF_FIELD, CSRF_HEADER, Keys, harden
 from adapters.web.store import Facts, Probe
-from adapters.web.uploads import UploadRefused
+from adapters.web.uploads import Joined, UploadRefused, document_type
 from conversations.events import (
     ButtonPressed,
     CommandReceived,
@@ -216,6 +216,8 @@ class CandidatePage:
         if not isinstance(count, int):
             raise Refused(400, "The recording did not say how many parts it has.")
         joined = await self.channel.uploads.join(token, recording, count)
+        if body.get("document") is True:
+            return await self._document(posted, recording, joined, str(body.get("name", "")))
         found = await asyncio.to_thread(self.probe, joined.path)
         if found is None or not (found.has_audio or found.has_video):
             raise Refused(422, "We could not play that recording. Please record again, or "
@@ -226,6 +228,19 @@ class CandidatePage:
             file_ref=self.channel.uploads.ref_of(joined.path), duration_s=found.duration_s,
             size_bytes=joined.size_bytes, mime=found.mime or "application/octet-stream",
             file_unique_id=joined.sha256))
+        return harden(web.json_response({"saved": True, "sha256": joined.sha256}))
+
+    async def _document(self, posted: Posted, recording: str, joined: Joined, name: str
+                        ) -> web.StreamResponse:
+        mime = await asyncio.to_thread(document_type, joined.path)
+        if mime is None:
+            raise Refused(422, "We can take PDF, Word, OpenDocument or plain text files. "
+                               "Please send the file in one of those.")
+        await self._emit(MediaReceived(
+            **self._common(posted.request, posted.token, f"rec:{recording}"),
+            kind=MediaKind.DOCUMENT, file_ref=self.channel.uploads.ref_of(joined.path),
+            size_bytes=joined.size_bytes, mime=mime, file_unique_id=joined.sha256,
+            file_name=Path(name).name[:200] or None))
         return harden(web.json_response({"saved": True, "sha256": joined.sha256}))
 
     # ---- helpers -------------------------------------------------------------------------

@@ -99,3 +99,27 @@ def _sha256(path: Path) -> str:
         while block := handle.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+# Documents are recognised by their first bytes, never by the name the browser gives.
+_DOCUMENT_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),  # .docx, .odt, .pages: zip containers
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/msword"),  # .doc (OLE)
+)
+
+
+def document_type(path: Path) -> str | None:
+    """The MIME type of a document we accept (PDF, Word, OpenDocument, plain UTF-8 text),
+    None for anything else."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    for magic, mime in _DOCUMENT_MAGIC:
+        if head.startswith(magic):
+            return mime
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the 4 KiB boundary
+            return None
+    return "text/plain" if head and b"\x00" not in head else None

@@ -150,3 +150,24 @@ async def test_missing_chunks_and_unplayable_files_are_refused(
     nonsense = await ada.client.post(f"/i/{ada.token}/finish", data=b"{", headers=headers)
     assert nonsense.status == 400
     assert not [e for e in ada.events if isinstance(e, ButtonPressed)]
+
+
+async def test_documents_are_recognised_by_their_bytes_not_their_name(
+        setup: tuple[Page, Page, WebPages]) -> None:
+    ada, _, _ = setup
+    await ada.post("open", csrf=await ada.csrf())
+    headers = {"X-CSRF-Token": await ada.csrf(), "X-Requested-With": "fetch"}
+
+    async def send(rec: str, data: bytes, name: str) -> int:
+        await ada.client.post(f"/i/{ada.token}/chunk?rec={rec}&seq=0", data=data,
+                              headers=headers)
+        response = await ada.client.post(
+            f"/i/{ada.token}/finish", headers=headers,
+            json={"rec": rec, "count": 1, "document": True, "name": name})
+        return response.status
+
+    assert await send("pngfile01", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "cv.pdf") == 422
+    assert await send("pdffile01", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "../cv.pdf") == 200
+    [document] = [e for e in ada.events if isinstance(e, MediaReceived)]
+    assert document.kind == MediaKind.DOCUMENT and document.mime == "application/pdf"
+    assert document.file_name == "cv.pdf"

@@ -33,6 +33,7 @@
     toggle("rec-video", !busy && answering && video && !!window.MediaRecorder);
     toggle("rec-stop", busy && !recording.stopped);
     toggle("text-answer", answering && formats.includes("text"));
+    toggle("file-answer", answering && formats.includes("document"));
     const over = FINAL.includes(el.dataset.phase);
     toggle("commands", !over);
     toggle("move", !over);
@@ -219,6 +220,31 @@
     showControls();
   }
 
+  // ---- a file answer: the same chunks, retries and joining as a recording --------------
+  async function sendFile() {
+    const input = document.getElementById("answer-file");
+    const status = document.getElementById("file-status");
+    const file = input.files && input.files[0];
+    if (!file) { status.textContent = "Choose a file first."; input.focus(); return; }
+    const id = newId();
+    let seq = 0;
+    for (let at = 0; at < file.size; at += PIECE) {
+      const response = await send(base + "/chunk?rec=" + id + "&seq=" + seq, {
+        method: "POST", headers: headers({ "Content-Type": "application/octet-stream" }),
+        body: file.slice(at, at + PIECE) });
+      if (!response.ok) { status.textContent = (await response.json()).why; return; }
+      seq += 1;
+      status.textContent = "Uploading… " + Math.round(100 * Math.min(1, (at + PIECE) / file.size)) + "%";
+    }
+    const response = await send(base + "/finish", { method: "POST", headers: headers(
+      { "Content-Type": "application/json" }),
+      body: JSON.stringify({ rec: id, count: seq, document: true, name: file.name }) });
+    const body = await response.json().catch(function () { return {}; });
+    status.textContent = response.ok ? "Saved." : (body.why || "That file could not be sent.");
+    if (response.ok) input.value = "";
+    await refresh();
+  }
+
   // ---- device check ----------------------------------------------------------------------
   async function deviceCheck() {
     const status = document.getElementById("check-status");
@@ -255,6 +281,7 @@
     document.getElementById("rec-voice").addEventListener("click", function () { startRecording(false); });
     document.getElementById("rec-video").addEventListener("click", function () { startRecording(true); });
     document.getElementById("rec-stop").addEventListener("click", stopRecording);
+    document.getElementById("file-send").addEventListener("click", sendFile);
     setInterval(tick, 1000);
     setInterval(function () { if (document.visibilityState === "visible") refresh(); }, POLL_MS);
   });
