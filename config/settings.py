@@ -60,6 +60,12 @@ class Settings(BaseSettings):
 
     recruiters: str = ""  # comma list of platform:user_id
 
+    # The web candidate page (/i/<token>) is always on. WEB_SECRET signs its CSRF tokens
+    # (unset: a random key kept in MEDIA_DIR/.web-key; set it when several machines serve
+    # pages). WEB_DEMO=false stops the first-run demo campaign when no platform is set.
+    web_secret: SecretStr | None = None
+    web_demo: bool = True
+
     whisper_model: str | None = None  # None: the bundled tiny.en
     whisper_device: str = "cpu"
     whisper_compute_type: str = "int8"
@@ -128,6 +134,19 @@ class Settings(BaseSettings):
                                  f"name:language (e.g. interview_{purpose}:en), not {value!r}")
             templates[purpose] = (name, language)
         return templates
+
+    @property
+    def candidate_platforms_enabled(self) -> bool:
+        """Whether a chat platform reaches candidates (else the web page is the way in)."""
+        return self.telegram_enabled or self.whatsapp_enabled
+
+    @property
+    def web_base_url(self) -> str:
+        """Where candidates' browsers reach this service: PUBLIC_URL, else the local server."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.http_host in ("0.0.0.0", "::", "") else self.http_host
+        return f"http://{host}:{self.http_port}"
 
     @property
     def recruiter_ids(self) -> frozenset[str]:

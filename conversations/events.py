@@ -17,6 +17,7 @@ class Platform(StrEnum):
     SLACK = "slack"
     WHATSAPP = "whatsapp"
     SHELL = "shell"
+    WEB = "web"  # the candidate page at /i/<token> (adapters/web/)
     NONE = "none"  # the conversation of an interview nobody has opened (timers, erasure)
     SYSTEM = "system"  # the transcription worker's, for an interview nobody is bound to
 

@@ -262,3 +262,28 @@ class ExternalInviteRow(Base):
     external_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id"), unique=True)
     created_at: Mapped[datetime]
+
+
+class WebMessageRow(Base):
+    """A message the web channel showed a candidate (`adapters/web/`): the page is rebuilt
+    from these on every load, so a reload or another process shows the same thing."""
+
+    __tablename__ = "web_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[dict[str, Any]]  # {"buttons": [[label, payload], ...]}
+    status_slot: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+
+
+class WebSessionRow(Base):
+    """The browser an invite link is bound to (a hash of its session cookie) and the code
+    that moves it to another device."""
+
+    __tablename__ = "web_sessions"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(64))
+    move_code: Mapped[str] = mapped_column(String(16))
+    bound_at: Mapped[datetime]

@@ -7,6 +7,7 @@ Adding a platform is one function here plus its adapter package (and its fake in
 from __future__ import annotations
 
 import logging
+import secrets
 
 from adapters.base import Capabilities, Leadership
 from adapters.ratelimit import RateLimiter
@@ -18,18 +19,24 @@ from adapters.telegram.render import CAPABILITIES as TELEGRAM_CAPABILITIES
 from adapters.telegram.review_channel import TelegramReviewChannel
 from adapters.telegram.review_inbound import ReviewInbound
 from adapters.telegram.transport import TelegramChannel
+from adapters.web.channel import WebChannel
+from adapters.web.routes import CandidatePage
+from adapters.web.security import Keys
+from adapters.web.uploads import Uploads
 from adapters.whatsapp.inbound import DeliveryStatus
 from adapters.whatsapp.render import CAPABILITIES as WHATSAPP_CAPABILITIES
 from adapters.whatsapp.transport import WhatsAppChannel
 from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
 from bot.cli.roles import Role
+from bot.cli.web_media import probe_recording
 from bot.review.places import ReviewPlaces
 from bot.runtime.statuses import DeliveryReports
 from config.settings import Settings
 from conversations.events import Platform
 from storage.db import Database
 from storage.leader import AdvisoryLeadership
+from storage.web_pages import WebPages
 
 log = logging.getLogger(__name__)
 # WhatsApp Cloud API: 80 messages/s per business number by default; per candidate a short
@@ -175,8 +182,34 @@ def add_whatsapp(service: Service, settings: Settings) -> WhatsAppChannel:
     return channel
 
 
+def add_web(service: Service, settings: Settings) -> WebChannel:
+    """The web candidate page at `/i/<token>`: always on (`run`); chat platforms' invites
+    carry its link when PUBLIC_URL is set."""
+    channel = WebChannel(WebPages(service.db), Uploads(settings.media_dir / "web-uploads"))
+    secure = bool(settings.public_url and settings.public_url.startswith("https://"))
+    page = CandidatePage(channel, Keys(web_secret(settings), secure), probe_recording,
+                         clock=service.clock)
+    service.add_channel(channel)
+    service.routes.update(page.routes())
+    return channel
+
+
+def web_secret(settings: Settings) -> bytes:
+    """WEB_SECRET, else a random key kept (owner-only) in MEDIA_DIR/.web-key."""
+    if settings.web_secret is not None:
+        return settings.web_secret.get_secret_value().encode()
+    path = settings.media_dir / ".web-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_bytes(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
 async def build_service(settings: Settings, role: Role = Role.ALL) -> Service:
     service = await Service.create(settings, role=role)
+    if role.serves:
+        add_web(service, settings)
     if settings.telegram_enabled:
         add_telegram(service, settings)
     if settings.whatsapp_enabled:

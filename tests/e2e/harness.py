@@ -78,7 +78,7 @@ async def create_invite(env: dict[str, str], slug: str, name: str) -> str:
     code, out, err = await run_cli(env, "invite", slug, "--name", name)
     assert code == 0, err
     link = out.strip().split("\t")[-1]
-    return link.rsplit("start=", 1)[-1]
+    return link.rsplit("start=", 1)[-1].rsplit("/i/", 1)[-1]
 
 
 async def create_invites(env: dict[str, str], slug: str, names: list[str]) -> list[str]:

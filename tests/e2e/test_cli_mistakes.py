@@ -45,12 +45,13 @@ async def test_commands_are_quiet_and_help_has_no_type_labels(env: dict[str, str
     assert code == 0 and "INFO storage.db" in err
 
 
-async def test_invite_without_a_platform_prints_tokens_and_a_hint(env: dict[str, str]) -> None:
+async def test_invite_without_a_chat_platform_prints_web_links(env: dict[str, str]) -> None:
     code, out, err = await run_cli(env, "invite", "e2e", "--name", "Ada Lovelace")
-    assert code == 0
-    name, token = out.strip().split("\t")
+    assert code == 0, err
+    name, link = out.strip().split("\t")
+    base, token = link.rsplit("/i/", 1)
     assert name == "Ada Lovelace" and len(token) == 32
-    assert "TELEGRAM_BOT_TOKEN" in err and len(err.strip().splitlines()) == 1
+    assert base == f"http://127.0.0.1:{env['HTTP_PORT']}" and not err.strip()
 
 
 async def test_invite_refuses_an_unknown_channel(env: dict[str, str]) -> None:

@@ -41,7 +41,7 @@ async def test_a_whatsapp_interview_from_invite_to_submission(
     fake_whatsapp.webhook_url = f"{bot.url}/whatsapp/webhook"
     ada = fake_whatsapp.user(ADA, "Ada")
     try:
-        assert (await bot.health())["platforms"] == ["whatsapp"]
+        assert (await bot.health())["platforms"] == ["web", "whatsapp"]
         await _refusals(fake_whatsapp, bot)
         last = await whole_interview(ada, token)
         await _redelivery_is_handled_once(fake_whatsapp, bot, ada, last)

@@ -1,0 +1,73 @@
+"""The web channel as the engine sees it: `send` and `edit` keep what the page shows,
+`download` reads a recording the browser uploaded, and the routes hand in events."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from adapters.base import Capabilities, EventSink, SentMessage
+from adapters.errors import MediaUnavailable
+from adapters.web.store import PageStore
+from adapters.web.uploads import MAX_RECORDING_BYTES, UploadRefused, Uploads
+from conversations.events import ConversationRef, Event, Platform
+from conversations.messages import RenderedMessage
+
+CHUNK = 65536
+CAPABILITIES = Capabilities(
+    max_buttons=6,
+    max_text_length=8000,
+    max_button_label=60,
+    video_notes=False,  # a recorded video is sent as the video format the question takes
+    max_download_bytes=MAX_RECORDING_BYTES,
+    media_durations=True,  # measured when the upload is joined (routes)
+)
+
+
+def conversation_of(token: str) -> ConversationRef:
+    """A web interview's conversation is its link: whichever browser holds the link."""
+    return ConversationRef(Platform.WEB, token, token)
+
+
+class WebChannel:
+    platform = Platform.WEB
+    capabilities = CAPABILITIES
+
+    def __init__(self, store: PageStore, uploads: Uploads) -> None:
+        self.store = store
+        self.uploads = uploads
+        self._sink: EventSink | None = None
+
+    async def start(self, sink: EventSink) -> None:
+        self._sink = sink
+
+    async def stop(self) -> None:
+        self._sink = None
+
+    async def emit(self, event: Event) -> None:
+        if self._sink is None:
+            raise RuntimeError("the web channel is not started")
+        await self._sink(event)
+
+    async def send(self, to: ConversationRef, message: RenderedMessage) -> SentMessage:
+        shown = await self.store.add_message(to.chat_id, message.text, message.buttons,
+                                             message.status_slot)
+        return SentMessage(message_id=str(shown))
+
+    async def edit(self, to: ConversationRef, message_id: str, message: RenderedMessage
+                   ) -> None:
+        if message_id.isdigit():
+            await self.store.edit_message(to.chat_id, int(message_id), message.text,
+                                          message.buttons)
+
+    async def download(self, file_ref: str) -> AsyncIterator[bytes]:
+        try:
+            path = self.uploads.path_of(file_ref)
+            handle = await asyncio.to_thread(path.open, "rb")
+        except (OSError, UploadRefused) as exc:
+            raise MediaUnavailable(f"cannot read the uploaded recording: {exc}") from exc
+        try:
+            while chunk := await asyncio.to_thread(handle.read, CHUNK):
+                yield chunk
+        finally:
+            handle.close()

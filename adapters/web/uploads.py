@@ -1,0 +1,125 @@
+"""Recordings arrive in numbered chunks while the candidate records (every ~2 s). A chunk
+sent twice (a retry after a lost answer) overwrites itself, so nothing is duplicated; an
+answer is whole only when every chunk up to the count the browser declares is stored, and
+then it is joined and hashed once (SHA-256), before the engine hears of it."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+RECORDING_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+MAX_CHUNK_BYTES = 4 * 1024 * 1024
+MAX_CHUNKS = 2000  # ~66 minutes at one chunk per 2 s: far above any answer window
+MAX_RECORDING_BYTES = 300 * 1024 * 1024
+
+
+class UploadRefused(ValueError):
+    """The upload cannot be used; the text is safe to show the candidate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    path: Path
+    size_bytes: int
+    sha256: str
+
+
+class Uploads:
+    def __init__(self, root: Path) -> None:
+        self._root = root
+
+    def _folder(self, token: str, recording: str) -> Path:
+        if not RECORDING_ID.fullmatch(recording):
+            raise UploadRefused("That recording has no usable id; please record again.")
+        return self._root / token / recording
+
+    async def put(self, token: str, recording: str, seq: int, data: bytes) -> None:
+        if not 0 <= seq < MAX_CHUNKS:
+            raise UploadRefused("That recording is too long to keep.")
+        if len(data) > MAX_CHUNK_BYTES:
+            raise UploadRefused("A part of that recording is too large.")
+        folder = self._folder(token, recording)
+        await asyncio.to_thread(_write, folder, seq, data)
+
+    async def join(self, token: str, recording: str, count: int) -> Joined:
+        """The whole recording once chunks 0..count-1 are all stored (UploadRefused, naming
+        the missing ones, when not yet)."""
+        folder = self._folder(token, recording)
+        if not 0 < count <= MAX_CHUNKS:
+            raise UploadRefused("That recording is empty; please record again.")
+        return await asyncio.to_thread(_join, folder, count)
+
+    def path_of(self, file_ref: str) -> Path:
+        """The joined file a `MediaReceived.file_ref` names (always inside our folder)."""
+        path = (self._root / file_ref).resolve()
+        if self._root.resolve() not in path.parents:
+            raise UploadRefused("not an uploaded recording")
+        return path
+
+    def ref_of(self, path: Path) -> str:
+        return str(path.relative_to(self._root))
+
+
+def _write(folder: Path, seq: int, data: bytes) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    part = folder / f"{seq:06d}.part"
+    temp = folder / f"{seq:06d}.tmp"
+    temp.write_bytes(data)
+    temp.replace(part)  # a chunk is either wholly there or not at all
+
+
+def _join(folder: Path, count: int) -> Joined:
+    joined = folder.with_suffix(".rec")
+    if joined.exists():  # the browser asked again (its first answer was lost): same file
+        return Joined(joined, joined.stat().st_size, _sha256(joined))
+    missing = [n for n in range(count) if not (folder / f"{n:06d}.part").exists()]
+    if missing:
+        raise UploadRefused(f"{len(missing)} part(s) of the recording are still on the way.")
+    digest, size = hashlib.sha256(), 0
+    temp = folder.with_suffix(".joining")
+    with temp.open("wb") as out:
+        for n in range(count):
+            data = (folder / f"{n:06d}.part").read_bytes()
+            size += len(data)
+            if size > MAX_RECORDING_BYTES:
+                raise UploadRefused("That recording is too large to keep.")
+            digest.update(data)
+            out.write(data)
+    temp.replace(joined)
+    return Joined(joined, size, digest.hexdigest())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# Documents are recognised by their first bytes, never by the name the browser gives.
+_DOCUMENT_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),  # .docx, .odt, .pages: zip containers
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/msword"),  # .doc (OLE)
+)
+
+
+def document_type(path: Path) -> str | None:
+    """The MIME type of a document we accept (PDF, Word, OpenDocument, plain UTF-8 text),
+    None for anything else."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    for magic, mime in _DOCUMENT_MAGIC:
+        if head.startswith(magic):
+            return mime
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the 4 KiB boundary
+            return None
+    return "text/plain" if head and b"\x00" not in head else None

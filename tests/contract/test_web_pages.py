@@ -1,0 +1,54 @@
+"""What the web candidate page keeps, on SQLite and PostgreSQL: its messages (the newest
+choices replace older ones, edits change text in place), the browser a link is bound to
+(first one wins, a code moves it), and the facts a page shows (question, countdown)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage.db import Database
+from storage.web_pages import WebPages
+from tests.contract.conftest import FakeClock
+from tests.contract.helpers import make_interview
+
+
+async def test_messages_keep_one_set_of_choices_and_take_edits(db: Database) -> None:
+    pages = WebPages(db)
+    first = await pages.add_message("tok", "Ready?", (("I'm ready", "p1"),), None)
+    await pages.add_message("tok", "Think.", (("Start now", "p2"),), "countdown")
+    await pages.add_message("other", "Elsewhere", (("Go", "p3"),), None)
+    await pages.edit_message("tok", first + 1, "Thinking time is over.", ())
+    shown = await pages.messages("tok")
+    assert [(m.text, m.buttons, m.status_slot) for m in shown] == [
+        ("Ready?", (), None), ("Thinking time is over.", (), "countdown")]
+    await pages.clear_buttons("other", shown[0].id)  # another link's message: untouched
+    assert (await pages.messages("other"))[0].buttons == (("Go", "p3"),)
+
+
+async def test_the_first_browser_keeps_the_link_until_it_moves(db: Database) -> None:
+    pages = WebPages(db)
+    assert await pages.bind("tok", "hash-a", "111111")
+    assert await pages.bind("tok", "hash-a", "222222")  # the same browser again
+    assert not await pages.bind("tok", "hash-b", "333333")
+    assert not await pages.move("tok", "999999", "hash-b", "444444")
+    assert await pages.move("tok", "111111", "hash-b", "555555")
+    binding = await pages.binding("tok")
+    assert binding is not None and (binding.session_hash, binding.move_code) == (
+        "hash-b", "555555")
+
+
+async def test_facts_name_the_question_and_the_running_countdown(
+        db: Database, clock: FakeClock) -> None:
+    state = await make_interview(db)
+    pages = WebPages(db)
+    assert await pages.facts("no-such-token") is None
+    facts = await pages.facts(state.invite_token)
+    assert facts is not None and facts.phase == "invited" and facts.countdown is None
+    assert facts.questions == 2 and facts.title == "Backend engineer"
+    due = clock() + timedelta(seconds=90)
+    async with db.unit_of_work() as uow:
+        await uow.timers.upsert(state.interview_id, "prep_end", "q1", due)
+        await uow.timers.upsert(state.interview_id, "reminder", "", due + timedelta(hours=1))
+        await uow.commit()
+    facts = await pages.facts(state.invite_token)
+    assert facts is not None and facts.countdown == "prep_end" and facts.countdown_due == due
