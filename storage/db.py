@@ -39,6 +39,7 @@ from sqlalchemy.pool import StaticPool
 from storage.repositories import (
     AnswerRepository,
     AuditRepository,
+    BoardRepository,
     CampaignRepository,
     DeadLetterRepository,
     InterviewRepository,
@@ -81,6 +82,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session, clock)
         self.reviews = ReviewRepository(session, clock)
         self.dead_letters = DeadLetterRepository(session, clock)
+        self.board = BoardRepository(session, clock)
 
     async def lock(self, key: str) -> None:
         """Hold `key` until this transaction ends, across every process sharing the

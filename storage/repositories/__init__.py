@@ -2,6 +2,7 @@
 
 from storage.repositories.answers import AnswerRepository
 from storage.repositories.audit import AuditRepository
+from storage.repositories.board import BoardRepository, BoardSession
 from storage.repositories.campaigns import CampaignNotFound, CampaignRepository
 from storage.repositories.dead_letters import DeadLetterRepository
 from storage.repositories.events import ProcessedEventRepository
@@ -18,6 +19,8 @@ from storage.repositories.transcripts import TranscriptRepository
 __all__ = [
     "AnswerRepository",
     "AuditRepository",
+    "BoardRepository",
+    "BoardSession",
     "CampaignNotFound",
     "CampaignRepository",
     "DeadLetterRepository",
