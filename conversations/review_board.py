@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from conversations.review_port import ReviewerRef
 from conversations.review_views import AggregateView, DecisionView, SubmissionView
 from conversations.scoring import Progress, ScoreKey
 
 BOARD_PLACE = "web:board"  # the board as a review place (a kit's `review_channel`)
 WEB_PLATFORM = "web"  # the actor prefix of people known only to the board: `web:<name>`
+BOARD_ROLE = "board_role"  # the board's ReviewerRef handle: the signed-in person's role
+RECRUITER = "recruiter"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,13 @@ class BoardUser:
     @property
     def user_id(self) -> str:
         return self.actor.split(":", 1)[1]
+
+    def reviewer(self) -> ReviewerRef:
+        """The person as the reviewer port knows them, acting from the board (which vouches
+        for a recruiter role it signed in; see `bot/review/permissions.py`)."""
+        handles = {BOARD_ROLE: RECRUITER} if self.recruiter else {}
+        return ReviewerRef(platform=self.platform, user_id=self.user_id, place=BOARD_PLACE,
+                           handles=handles)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,16 @@ from adapters.slack.transport import SlackWeb, build_client
 from adapters.telegram.review_channel import TelegramReviewChannel
 from adapters.telegram.review_inbound import ReviewInbound
 from adapters.telegram.transport import TelegramChannel
+from adapters.web.board.channel import WebReviewChannel
+from adapters.web.board.routes import BoardRoutes
 from adapters.whatsapp.inbound import DeliveryStatus
 from adapters.whatsapp.transport import WhatsAppChannel
 from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
+from bot.review.board import BoardStore
 from config.settings import Settings
 from conversations.events import Platform
+from conversations.review_board import BOARD_PLACE
 
 log = logging.getLogger(__name__)
 # WhatsApp Cloud API: 80 messages/s per business number by default; per candidate a short
@@ -126,4 +130,17 @@ async def build_service(settings: Settings) -> Service:
         add_whatsapp(service, settings)
     if settings.slack_enabled:
         add_slack(service, settings)
+    add_web_board(service, settings)  # last: its place is the default only when none is set
     return service
+
+
+def add_web_board(service: Service, settings: Settings) -> BoardStore:
+    """The web reviewer board at `/review`, always on: a review place (`web:board`, the
+    default when no Slack channel or Telegram group is set) and its pages. People sign in
+    with `interview-bot reviewer-link` (or `bot.review.board_links.mint_reviewer_link`)."""
+    store = BoardStore(db=service.db, recruiters=settings.recruiter_ids, clock=service.clock,
+                       gate=service.reviewer_desk.scoring.gate)
+    service.review_places.add(WebReviewChannel(store), BOARD_PLACE)
+    secure = (settings.public_url or "").lower().startswith("https://")
+    service.routes.update(BoardRoutes(store, service.reviewer_desk, secure).routes())
+    return store

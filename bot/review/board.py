@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from adapters.errors import AdapterError
 from bot.review.board_links import BoardSignIn
-from bot.review.permissions import BOARD_ROLE, RECRUITER, Gate, is_candidate
+from bot.review.permissions import Gate, is_candidate
 from bot.review.submission import Loaded, decision_view, load_submission, score_keys
 from conversations import scoring
 from conversations.events import ConversationRef
 from conversations.review_board import (
-    BOARD_PLACE,
     BoardFile,
     BoardPage,
     BoardPart,
@@ -25,7 +24,6 @@ from conversations.review_board import (
     BoardUser,
     Segment,
 )
-from conversations.review_port import ReviewerRef
 from conversations.review_views import AggregateView, flag_summary
 from conversations.state import Phase
 from storage.records import ReviewDecision, TranscriptRecord, TranscriptStatus
@@ -35,13 +33,6 @@ LIST_LIMIT = 200
 Sheets = dict[str, dict[scoring.ScoreKey, int]]
 MIME_BY_KIND = {"voice": "audio/ogg", "audio": "audio/ogg", "video": "video/mp4",
                 "video_note": "video/mp4"}
-
-
-def reviewer_ref(user: BoardUser) -> ReviewerRef:
-    """The person as the reviewer port knows them, acting from the board."""
-    handles = {BOARD_ROLE: RECRUITER} if user.recruiter else {}
-    return ReviewerRef(platform=user.platform, user_id=user.user_id, place=BOARD_PLACE,
-                       handles=handles)
 
 
 @dataclass
@@ -118,7 +109,7 @@ class BoardStore(BoardSignIn):
         return loaded, sheets, decided
 
     async def _may_see(self, user: BoardUser, place: str, loaded: Loaded) -> bool:
-        who = reviewer_ref(user)
+        who = user.reviewer()
         if is_candidate(who, loaded.state.candidate):
             return False
         return user.recruiter or await self._may_score(user, place, loaded.state.candidate)
@@ -128,7 +119,7 @@ class BoardStore(BoardSignIn):
     ) -> bool:
         assert self.gate is not None, "the composition root gives the board the Gate"
         try:
-            return await self.gate.can_score(reviewer_ref(user), place, candidate)
+            return await self.gate.can_score(user.reviewer(), place, candidate)
         except AdapterError as exc:
             log.warning("board: membership of %s in %s unknown: %s", user.actor, place, exc)
             return False

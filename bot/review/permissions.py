@@ -12,11 +12,8 @@ from dataclasses import dataclass
 
 from bot.review.places import ReviewPlaces
 from conversations.events import ConversationRef
-from conversations.review_board import BOARD_PLACE
+from conversations.review_board import BOARD_PLACE, BOARD_ROLE, RECRUITER
 from conversations.review_port import ReviewerRef
-
-BOARD_ROLE = "board_role"  # ReviewerRef.handles of the board: the person's role
-RECRUITER = "recruiter"
 
 
 @dataclass
