@@ -14,6 +14,10 @@ document.addEventListener("click", function (event) {
 });
 """
 
+BOARD_ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+              '<rect width="16" height="16" rx="3" fill="#1d2430"/>'
+              '<path d="M4 8.5l2.5 2.5L12 5" stroke="#fff" stroke-width="2" fill="none"/></svg>')
+
 BOARD_CSS = """\
 :root { --ink: #1d2430; --muted: #5b6675; --line: #d9dee5; --bg: #f5f6f8; --card: #fff;
   --accent: #2456c9; --warn: #8a4b00; --warn-bg: #fff3df; }
@@ -29,14 +33,13 @@ button.link { background: none; border: 0; color: #cfe0ff; text-decoration: unde
 main { max-width: 1240px; margin: 0 auto; padding: 16px 24px 40px; }
 h1 { font-size: 24px; margin: 8px 0 4px; }
 h2 { font-size: 17px; margin: 0 0 8px; }
-h3 { font-size: 13px; margin: 10px 0 6px; color: var(--muted); font-weight: 600;
-  text-transform: uppercase; letter-spacing: .03em; }
+h3 { font-size: 13px; margin: 10px 0 6px; color: var(--muted); font-weight: 600; }
 .facts, .meta, .hint, .empty { color: var(--muted); margin: 0 0 12px; }
 .meta { font-size: 13px; margin-bottom: 4px; }
 .progress { font-weight: 600; color: var(--ink); }
 .flash { background: #e7f4ea; border: 1px solid #9bcfa6; padding: 8px 12px;
   border-radius: 6px; }
-.cols { display: grid; grid-template-columns: minmax(0, 1fr) 400px; gap: 20px;
+.cols { display: grid; grid-template-columns: minmax(0, 1fr) 440px; gap: 20px;
   align-items: start; }
 @media (max-width: 900px) { .cols { grid-template-columns: 1fr; } }
 .answer, .card, .notice { background: var(--card); border: 1px solid var(--line);
@@ -76,6 +79,8 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 table.list { background: var(--card); border: 1px solid var(--line); }
 table.agg { font-size: 13px; }
+table.agg th, table.agg td { padding: 4px 5px; white-space: nowrap; }
+.scroll { overflow-x: auto; }
 td.flag { background: var(--warn-bg); color: var(--warn); font-weight: 600; }
 .calibrate { color: var(--warn); background: var(--warn-bg); padding: 6px 8px;
   border-radius: 6px; font-size: 14px; }

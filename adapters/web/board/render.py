@@ -18,7 +18,8 @@ from conversations.review_views import (
 )
 from conversations.scoring import Progress, Stat
 
-CSS, JS = "/review/assets/board.css", "/review/assets/board.js"
+CSS, JS, ICON = ("/review/assets/board.css", "/review/assets/board.js",
+                 "/review/assets/icon.svg")
 
 
 def e(text: object) -> str:
@@ -35,7 +36,8 @@ def layout(title: str, body: str, user: BoardUser | None = None) -> str:
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{e(title)} · Reviewer board</title>'
-            f'<link rel="stylesheet" href="{CSS}"><script src="{JS}" defer></script></head>'
+            f'<link rel="icon" href="{ICON}"><link rel="stylesheet" href="{CSS}">'
+            f'<script src="{JS}" defer></script></head>'
             f'<body><header class="top"><a href="/review" class="brand">Reviewer board</a>'
             f'{who}</header><main>{body}</main></body></html>')
 
@@ -88,7 +90,7 @@ def submission(user: BoardUser, page: BoardPage, message: str = "") -> str:
              f'{e(progress_text(page.progress))}</span></p>')
     flash = f'<p class="flash" role="status">{e(message)}</p>' if message else ""
     answers = "".join(_answer(a, page) for a in v.answers)
-    side = (_decision(user, page) + _aggregate(page.aggregate)
+    side = (_aggregate(page.aggregate) + _decision(user, page)
             + (_score_form(user, page) if page.can_score and page.decision is None else ""))
     body = (f'<h1>{e(v.candidate)}</h1>{facts}{flash}<div class="cols">'
             f'<section class="answers" aria-label="Answers">{answers}</section>'
@@ -174,21 +176,22 @@ def _aggregate(view: AggregateView | None) -> str:
     if view is None:
         return ""
     agg, names = view.aggregate, {d.id: d.name for d in view.rubric}
-    head = "".join(f"<th>{e(d.name)}</th>" for d in view.rubric)
-    rows = []
-    for n, q in enumerate(view.questions, start=1):
-        cells = "".join(_cell(agg.cells[(q.id, d.id)]) for d in view.rubric)
-        rows.append(f"<tr><th>Q{n}</th>{cells}<td>{_stat(agg.per_question[q.id])}</td></tr>")
+    head = "".join(f"<th>Q{n}</th>" for n in range(1, len(view.questions) + 1))
+    rows = [f"<tr><th>{e(d.name)}</th>"
+            + "".join(_cell(agg.cells[(q.id, d.id)]) for q in view.questions)
+            + f"<td>{_stat(agg.per_dimension[d.id])}</td></tr>" for d in view.rubric]
+    rows.append("<tr><th>Mean</th>" + "".join(
+        f"<td>{_stat(agg.per_question[q.id])}</td>" for q in view.questions) + "<td></td></tr>")
     numbers = {q.id: n for n, q in enumerate(view.questions, start=1)}
     flagged = ", ".join(f"Q{numbers[q]} {names[d]}" for q, d in agg.calibration)
     calibrate = (f'<p class="calibrate">⚑ Calibration needed (reviewers differ by 2 or '
                  f'more): {e(flagged)}</p>' if flagged else "")
-    comments = "".join(f"<li><b>{e(who)}</b>: {e(c)}</li>"
-                       for who, c in view.comments.items() if c)
+    notes = "".join(f"<li><b>{e(who)}</b>: {e(c)}</li>" for who, c in view.comments.items() if c)
+    comments = f'<ul class="comments">{notes}</ul>' if notes else ""
     return (f'<section class="card"><h2>Aggregate of {agg.reviewers} reviewers</h2>'
-            f'<p>Overall <b>{_stat(agg.overall)}</b></p><table class="agg"><thead><tr>'
-            f'<th></th>{head}<th>Mean</th></tr></thead><tbody>{"".join(rows)}</tbody>'
-            f'</table>{calibrate}{f"<ul class=comments>{comments}</ul>" if comments else ""}'
+            f'<p>Overall <b>{_stat(agg.overall)}</b></p><div class="scroll"><table class="agg">'
+            f'<thead><tr><th></th>{head}<th>Mean</th></tr></thead><tbody>{"".join(rows)}'
+            f'</tbody></table></div>{calibrate}{comments}'
             '</section>')
 
 

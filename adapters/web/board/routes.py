@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from adapters.web.board import render
-from adapters.web.board.assets import BOARD_CSS, BOARD_JS
+from adapters.web.board.assets import BOARD_CSS, BOARD_ICON, BOARD_JS
 from conversations.review_board import BoardBackend, BoardPage, BoardUser
 from conversations.review_port import ReviewDesk
 from conversations.reviewing import (
@@ -89,6 +89,7 @@ class BoardRoutes:
             "/review/media/{iid}/{question}/{part}": self._guard("GET", self.media),
             "/review/assets/board.css": self._asset(BOARD_CSS, "text/css"),
             "/review/assets/board.js": self._asset(BOARD_JS, "text/javascript"),
+            "/review/assets/icon.svg": self._asset(BOARD_ICON, "image/svg+xml"),
         }
 
     def _guard(self, methods: str, handler: Handler) -> Handler:
