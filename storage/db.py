@@ -39,6 +39,7 @@ from sqlalchemy.pool import StaticPool
 from storage.repositories import (
     AnswerRepository,
     AuditRepository,
+    BoardRepository,
     CampaignRepository,
     DeadLetterRepository,
     ExternalInviteRepository,
@@ -85,6 +86,7 @@ class UnitOfWork:
         self.dead_letters = DeadLetterRepository(session, clock)
         self.windows = ReplyWindowRepository(session, clock)
         self.external_invites = ExternalInviteRepository(session, clock)
+        self.board = BoardRepository(session, clock)
 
     async def lock(self, key: str) -> None:
         """Hold `key` until this transaction ends, across every process sharing the

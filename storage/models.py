@@ -287,3 +287,28 @@ class WebSessionRow(Base):
     session_hash: Mapped[str] = mapped_column(String(64))
     move_code: Mapped[str] = mapped_column(String(16))
     bound_at: Mapped[datetime]
+
+
+class BoardLinkRow(Base):
+    """A one-time sign-in link to the web reviewer board (only its hash is kept). The
+    people links were made for are the board's reviewer list."""
+
+    __tablename__ = "board_links"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    recruiter: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class BoardSessionRow(Base):
+    """A signed-in browser on the reviewer board (only the cookie's hash is kept)."""
+
+    __tablename__ = "board_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    recruiter: Mapped[bool] = mapped_column(Boolean, default=False)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -320,6 +320,20 @@ def shell(
     raise typer.Exit(code)
 
 
+@app.command("reviewer-link", cls=PlainHelp)
+def reviewer_link(
+    name: Annotated[str, typer.Argument(metavar="EMAIL-OR-NAME",
+                                        help="who the link is for (or slack:U… / telegram:…)",
+                                        show_default=False)],
+    recruiter: Annotated[bool, typer.Option("--recruiter", help="may also decide")] = False,
+) -> None:
+    """A one-time sign-in link to the web reviewer board (/review)."""
+    from bot.cli.reviewer_link import reviewer_link as make_link
+
+    settings = _settings()
+    typer.echo(_run(make_link(settings, name, recruiter), settings))
+
+
 @app.command("dead-letters")
 def dead_letters(
     limit: Annotated[int, typer.Option(help="how many, newest first")] = 100,

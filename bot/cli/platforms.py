@@ -19,6 +19,8 @@ from adapters.telegram.render import CAPABILITIES as TELEGRAM_CAPABILITIES
 from adapters.telegram.review_channel import TelegramReviewChannel
 from adapters.telegram.review_inbound import ReviewInbound
 from adapters.telegram.transport import TelegramChannel
+from adapters.web.board.channel import WebReviewChannel
+from adapters.web.board.routes import BoardRoutes
 from adapters.web.channel import WebChannel
 from adapters.web.routes import CandidatePage
 from adapters.web.security import Keys
@@ -30,10 +32,12 @@ from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
 from bot.cli.roles import Role
 from bot.cli.web_media import probe_recording
+from bot.review.board import BoardStore
 from bot.review.places import ReviewPlaces
 from bot.runtime.statuses import DeliveryReports
 from config.settings import Settings
 from conversations.events import Platform
+from conversations.review_board import BOARD_PLACE
 from storage.db import Database
 from storage.leader import AdvisoryLeadership
 from storage.web_pages import WebPages
@@ -216,4 +220,17 @@ async def build_service(settings: Settings, role: Role = Role.ALL) -> Service:
         add_whatsapp(service, settings)
     if settings.slack_enabled:
         add_slack(service, settings)
+    add_web_board(service, settings)  # last: its place is the default only when none is set
     return service
+
+
+def add_web_board(service: Service, settings: Settings) -> BoardStore:
+    """The web reviewer board at `/review`, always on: a review place (`web:board`, the
+    default when no Slack channel or Telegram group is set) and its pages. People sign in
+    with `interview-bot reviewer-link` (or `bot.review.board_links.mint_reviewer_link`)."""
+    store = BoardStore(db=service.db, recruiters=settings.recruiter_ids, clock=service.clock,
+                       gate=service.reviewer_desk.scoring.gate)
+    service.review_places.add(WebReviewChannel(store), BOARD_PLACE)
+    secure = (settings.public_url or "").lower().startswith("https://")
+    service.routes.update(BoardRoutes(store, service.reviewer_desk, secure).routes())
+    return store

@@ -1,6 +1,10 @@
 """Who may act on a submission: recruiters decide and score; members of the review place
 score; nobody scores or decides their own interview (candidate and reviewers can share a
-workspace or a Telegram account base)."""
+workspace or a Telegram account base).
+
+Recruiters are RECRUITERS, plus people the web board signed in with a recruiter link: the
+board vouches for them in the `ReviewerRef` it makes (its place, the `BOARD_ROLE` handle);
+no other channel acts from the board's place."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.review.places import ReviewPlaces
 from conversations.events import ConversationRef
+from conversations.review_board import BOARD_PLACE, BOARD_ROLE, RECRUITER
 from conversations.review_port import ReviewerRef
 
 
@@ -17,7 +22,8 @@ class Gate:
     recruiters: frozenset[str]  # RECRUITERS: "<platform>:<user id>"
 
     def is_recruiter(self, who: ReviewerRef) -> bool:
-        return who.actor in self.recruiters
+        vouched = who.place == BOARD_PLACE and who.handles.get(BOARD_ROLE) == RECRUITER
+        return who.actor in self.recruiters or vouched
 
     async def can_score(
         self, who: ReviewerRef, place: str, candidate: ConversationRef | None

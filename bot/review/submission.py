@@ -3,7 +3,7 @@ channel renders, the recordings to attach under the post, and the rubric's progr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from config.kit import Kit
@@ -19,7 +19,13 @@ from conversations.review_views import (
 )
 from conversations.state import InterviewState
 from storage.db import UnitOfWork
-from storage.records import AnswerRecord, ReviewDecision, TranscriptRecord, TranscriptStatus
+from storage.records import (
+    AnswerRecord,
+    PartRecord,
+    ReviewDecision,
+    TranscriptRecord,
+    TranscriptStatus,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,9 @@ class Loaded:
     kit: Kit
     state: InterviewState
     media: list[MediaView]
+    # The chosen answers' parts by (question number, part number), 1-based: the web board
+    # streams their recordings and seeks in their transcripts.
+    parts: dict[tuple[int, int], PartRecord] = field(default_factory=dict)
 
 
 async def load_submission(
@@ -43,11 +52,13 @@ async def load_submission(
     platform = state.candidate.platform if state.candidate else "—"
     answers: list[AnswerView] = []
     media: list[MediaView] = []
+    chosen_parts: dict[tuple[int, int], PartRecord] = {}
     for number, question in enumerate(kit.questions, start=1):
         tries = [a for a in records if a.question_id == question.id and not a.practice]
         kept = [a for a in tries if a.kept]
         chosen: AnswerRecord | None = kept[-1] if kept else None
         parts = chosen.parts if chosen else []
+        chosen_parts.update({(number, n): p for n, p in enumerate(parts, start=1)})
         answers.append(AnswerView(
             question=question, number=number,
             parts=tuple(_part_view(p.kind, p.duration_s, p.text, transcripts.get(p.part_id))
@@ -72,7 +83,7 @@ async def load_submission(
         retakes_used=state.retakes_used, answers=tuple(answers),
         questions=kit.questions, rubric=kit.rubric,
     )
-    return Loaded(view=view, kit=kit, state=state, media=media)
+    return Loaded(view=view, kit=kit, state=state, media=media, parts=chosen_parts)
 
 
 def _part_view(

@@ -2,6 +2,7 @@
 
 from storage.repositories.answers import AnswerRepository
 from storage.repositories.audit import AuditRepository
+from storage.repositories.board import BoardRepository, BoardSession
 from storage.repositories.campaigns import CampaignNotFound, CampaignRepository
 from storage.repositories.dead_letters import DeadLetterRepository
 from storage.repositories.events import ProcessedEventRepository
@@ -20,6 +21,8 @@ from storage.repositories.windows import ReplyWindowRepository
 __all__ = [
     "AnswerRepository",
     "AuditRepository",
+    "BoardRepository",
+    "BoardSession",
     "CampaignNotFound",
     "CampaignRepository",
     "DeadLetterRepository",

@@ -92,7 +92,8 @@ async def test_telegram_group_reviews_scores_blind_and_decides(
     await bot.start()
     ada = fake.user(1001, "Ada")
     try:
-        assert (await bot.health())["reviewers"] == ["telegram"]
+        # the web board is always on, beside the Telegram group
+        assert (await bot.health())["reviewers"] == ["telegram", "web"]
         await voice_interview(ada, token)
         post = await group.expect_message("Submission: Ada", timeout=180)
         footer, keyboards = await _check_post(group, ada, post)
