@@ -1,7 +1,7 @@
 """The web candidate channel: messages shown on the page, the browser a link is bound to.
 
 Revision ID: 0005_web_channel
-Revises: 0002_dead_letters
+Revises: 0003_whatsapp_window
 Create Date: 2026-12-05 00:20:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0005_web_channel'
-down_revision: str | None = '0002_dead_letters'
+down_revision: str | None = '0003_whatsapp_window'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

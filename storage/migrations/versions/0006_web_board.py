@@ -1,7 +1,7 @@
 """The web reviewer board: one-time sign-in links and sessions (hashes only).
 
 Revision ID: 0006_web_board
-Revises: 0002_dead_letters
+Revises: 0005_web_channel
 Create Date: 2026-12-05 00:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0006_web_board'
-down_revision: str | None = '0002_dead_letters'
+down_revision: str | None = '0005_web_channel'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

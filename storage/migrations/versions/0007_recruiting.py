@@ -1,7 +1,7 @@
 """External invites: the id an applicant-tracking system gave an invite it asked for.
 
 Revision ID: 0007_recruiting
-Revises: 0002_dead_letters
+Revises: 0006_web_board
 Create Date: 2026-12-05 00:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0007_recruiting'
-down_revision: str | None = '0002_dead_letters'
+down_revision: str | None = '0006_web_board'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,7 @@ changes it ships SQL migrations (`procrastinate.schema.SchemaManager.get_migrati
 which a later Alembic revision applies the same way.
 
 Revision ID: 0008_task_queue
-Revises: 0002_dead_letters
+Revises: 0007_recruiting
 Create Date: 2026-12-05 00:30:00
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy.util import await_only
 from storage.task_queue import queue_schema_sql
 
 revision: str = '0008_task_queue'
-down_revision: str | None = '0002_dead_letters'
+down_revision: str | None = '0007_recruiting'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
