@@ -105,10 +105,13 @@ async def measure(candidates: int, messages: int, database_url: str | None) -> N
     report(candidates, messages, total, wall, times)
 
 
-async def measure_whatsapp(candidates: int, messages: int, database_url: str | None) -> None:
+async def measure_whatsapp(candidates: int, messages: int, database_url: str | None,
+                           statuses: bool = True) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        async with FakeWhatsApp() as fake, throwaway_database(database_url, workdir) as url:
+        pushed = ("sent", "delivered") if statuses else ()
+        async with FakeWhatsApp(push_statuses=pushed) as fake, \
+                throwaway_database(database_url, workdir) as url:
             env = base_env(
                 workdir, WHATSAPP_TOKEN=fake.token, WHATSAPP_PHONE_NUMBER_ID=fake.phone_number_id,
                 WHATSAPP_APP_SECRET=fake.app_secret, WHATSAPP_VERIFY_TOKEN=WA_VERIFY,
@@ -171,10 +174,15 @@ def main() -> None:
     parser.add_argument("--database-url", default=None,
                         help="SQLAlchemy URL; postgresql+asyncpg://… gets a throwaway database")
     parser.add_argument("--platform", choices=("telegram", "whatsapp"), default="telegram")
+    parser.add_argument("--no-statuses", action="store_true",
+                        help="whatsapp: the fake pushes no sent/delivered statuses")
     args = parser.parse_args()
-    run = measure_whatsapp if args.platform == "whatsapp" else measure
     print(f"platform: {args.platform}")
-    asyncio.run(run(args.candidates, args.messages, args.database_url))
+    if args.platform == "whatsapp":
+        asyncio.run(measure_whatsapp(args.candidates, args.messages, args.database_url,
+                                     statuses=not args.no_statuses))
+    else:
+        asyncio.run(measure(args.candidates, args.messages, args.database_url))
 
 
 if __name__ == "__main__":
