@@ -27,6 +27,8 @@ MAX_FILE_BYTES = 1024 * 1024  # a kit or a roster; anything bigger is refused by
 class RecruiterFiles(Protocol):
     """The recruiter desk's file-aware entry (`bot/recruiting/desk.py`)."""
 
+    def is_recruiter(self, actor: str) -> bool: ...
+
     async def command_with_file(
         self, actor: str, text: str, prefix: str, file: Attachment | None
     ) -> tuple[str, Attachment | None]: ...
@@ -87,6 +89,10 @@ async def answer_file_message(client: AsyncWebClient, files: RecruiterFiles, act
     if found is None:
         return False
     text, shared = found
+    if not files.is_recruiter(actor):  # refused (and audited) without fetching the file
+        reply, _ = await files.command_with_file(actor, text, prefix, None)
+        await send_back(client, user_id, reply, None)
+        return True
     try:
         upload: Attachment | None = await fetch(client, shared)
     except AdapterError as exc:

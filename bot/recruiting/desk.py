@@ -134,8 +134,8 @@ class RecruiterDesk:
                 return await self._invite(actor, rest, prefix)
             case "erase":
                 return await self._erase(actor, rest.strip())
-            case "status" | "shortlist":
-                return await self._report(verb.lower(), rest, prefix)
+            case "shortlist":
+                return (await self.report("shortlist", rest, prefix)).text
             case "extend":
                 return await self._extend(actor, rest, prefix)
             case "remind":
@@ -192,9 +192,6 @@ class RecruiterDesk:
                 if ids:
                     return inviter, ids[:MAX_NAMES]
         return None
-
-    async def _report(self, verb: str, rest: str, prefix: str) -> str:
-        return (await self.report(verb, rest, prefix)).text
 
     async def report(self, verb: str, rest: str, prefix: str) -> Reply:
         """`status` (text, and the funnel chart as a PNG) or `shortlist`."""

@@ -78,8 +78,8 @@ class CampaignDesk:
             await uow.campaigns.add_version(campaign.id, kit, source)
             number = len(await uow.campaigns.versions(campaign.id))
             await uow.commit()
-        return (f"{slug} now has kit version {number} ({kit.title}). New candidates get it; "
-                "interviews already started keep theirs.")
+        return (f"{slug} now has kit version {number} ({kit.title}). Invites opened from now "
+                "on get it (those already made too); interviews already started keep theirs.")
 
     async def set_status(self, verb: str, slug: str, prefix: str) -> str:
         """`launch` / `pause` (a closed campaign stays closed)."""

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import OperationalError
 
@@ -115,10 +115,10 @@ class Runtime:
                 return None
             event = await as_choice(uow, event)  # a typed number for an unshown button
             state = await self._load_state(uow, event)
+            state, refused = await self._opening(uow, state, event)
             kit = (await self.kits.get_for(uow, state.kit_version_id, caps)
                    if state is not None else None)
-            decision = await self._refused_opening(uow, state, event) \
-                or decide(state, event, now, kit)
+            decision = refused or decide(state, event, now, kit)
             after = await self._persist(uow, state, decision)
             after.wake_outbox = after.wake_outbox or released
             await uow.commit()
@@ -127,15 +127,22 @@ class Runtime:
         return final.interview_id if final is not None else "-"
 
     @staticmethod
-    async def _refused_opening(
+    async def _opening(
         uow: UnitOfWork, state: InterviewState | None, event: Event
-    ) -> Decision | None:
-        """A paused or closed campaign opens no new invite (`conversations/opening.py`)."""
+    ) -> tuple[InterviewState | None, Decision | None]:
+        """An invite opened for the first time: refused while its campaign is paused, closed
+        or a draft (`conversations/opening.py`); else it takes the campaign's current kit
+        version (an edit made after the invite applies; a started interview keeps its own)."""
         if not isinstance(event, Started) or state is None or state.phase is not Phase.INVITED:
-            return None
-        status = await uow.campaigns.status_of(state.campaign_id)
-        available = AVAILABILITY.get(status, Availability.OPEN) if status else Availability.OPEN
-        return refuse_opening(state, event, available)
+            return state, None
+        campaign = await uow.campaigns.get(state.campaign_id)
+        if campaign is None:
+            return state, None
+        available = AVAILABILITY.get(campaign.status, Availability.OPEN)
+        refused = refuse_opening(state, event, available)
+        if refused is None and campaign.kit_version_id != state.kit_version_id:
+            state = replace(state, kit_version_id=campaign.kit_version_id)
+        return state, refused
 
     @staticmethod
     async def _mark_fired(uow: UnitOfWork, event: TimerFired) -> bool:

@@ -66,11 +66,6 @@ class CampaignRepository(Repository):
         row = await self._session.get(CampaignRow, campaign_id)
         return None if row is None else _campaign(row)
 
-    async def status_of(self, campaign_id: str) -> CampaignStatus | None:
-        status = await self._session.scalar(
-            select(CampaignRow.status).where(CampaignRow.id == campaign_id))
-        return None if status is None else CampaignStatus(status)
-
     async def by_slug(self, slug: str) -> Campaign | None:
         row = await self._session.scalar(select(CampaignRow).where(CampaignRow.slug == slug))
         return None if row is None else _campaign(row)

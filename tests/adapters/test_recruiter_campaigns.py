@@ -110,7 +110,7 @@ async def test_new_launch_pause_close_and_clone(
     assert "Give the campaign" in await run(d, "launch")
 
 
-async def test_edit_adds_a_version_and_invites_already_made_keep_theirs(
+async def test_edit_adds_a_version(
     desk: tuple[RecruiterDesk, list[Event]],
 ) -> None:
     d, _ = desk
@@ -124,7 +124,7 @@ async def test_edit_adds_a_version_and_invites_already_made_keep_theirs(
         assert campaign is not None and "second screen" in campaign.title
         [ann] = await uow.interviews.list_for_campaign(campaign.id)
         assert len(await uow.campaigns.versions(campaign.id)) == 2
-    assert ann.kit_version_id != campaign.kit_version_id  # Ann keeps the first version
+    assert ann.kit_version_id != campaign.kit_version_id  # until she opens it (runtime)
 
 
 async def test_close_ends_only_the_interviews_that_run(

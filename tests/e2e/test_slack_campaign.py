@@ -2,19 +2,23 @@
 roster files shared in the bot's DM with a command as their message (`new spring`,
 `invite spring`) are read (a broken kit comes back by line, nothing made); files come back
 into that DM (the links CSV, the status chart, the export); launch, remind, close,
-shortlist by slash command. Someone else learns nothing. Real service, fake Slack."""
+shortlist by slash command. Someone else learns nothing. An ATS invites through the same
+service (`POST /api/invites`, signed, idempotent). Real service, fake Slack."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
+from bot.runtime.signing import SIGNATURE_HEADER, sign
 from tests.e2e.conftest import new_bot
 from tests.e2e.harness import E2E_KIT, BotProcess, base_env
 from tests.e2e.scenarios import LONG
@@ -22,6 +26,7 @@ from tests.fakes.slack import FakeSlack, SlackDriver
 
 pytestmark = pytest.mark.e2e
 RECRUITER, OUTSIDER = "U0RECRUIT", "U0OUTSIDE"
+ATS_SECRET = "ats-e2e-secret"
 BROKEN = b"title: Broken\nquestions:\n  - id: q1\n    formats: [smoke]\n"
 
 
@@ -38,7 +43,8 @@ async def test_a_campaign_from_slack(
 ) -> None:
     env = base_env(tmp_path, SLACK_BOT_TOKEN=fake_slack.bot_token,
                    SLACK_SIGNING_SECRET=fake_slack.signing_secret,
-                   SLACK_API_URL=fake_slack.api_url, RECRUITERS=f"slack:{RECRUITER}")
+                   SLACK_API_URL=fake_slack.api_url, RECRUITERS=f"slack:{RECRUITER}",
+                   ATS_WEBHOOK_SECRET=ATS_SECRET)
     bot = new_bot(env, tmp_path, bot_process)
     await bot.start()
     driver = SlackDriver(fake_slack, f"{bot.url}/slack/events")
@@ -78,9 +84,13 @@ async def test_a_campaign_from_slack(
         assert [r["name"] for r in rows] == ["Ada Lovelace", "Alan Turing"]
 
         assert "spring is live" in await slash("launch spring")
+        assert await ats_invite(bot.url, None) == (401, None)  # the route is on, and checked
+        status_code, first = await ats_invite(bot.url, ATS_SECRET)
+        assert status_code == 201 and first is not None
+        assert await ats_invite(bot.url, ATS_SECRET) == (200, {**first, "created": False})
         assert "Nobody in this campaign is still answering" in await slash("remind spring")
         status = await slash("status spring")
-        assert "2 invited, 0 opened" in status and "direct messages" in status
+        assert "3 invited, 0 opened" in status and "direct messages" in status
         chart = fake_slack.messages(dm)[-1]["files"][0]
         assert (fake_slack.file(chart["id"]).content or b"").startswith(b"\x89PNG")
         assert "spring is closed" in await slash("close spring")
@@ -97,6 +107,14 @@ async def test_a_campaign_from_slack(
         raise
     finally:
         await driver.close()
+
+
+async def ats_invite(url: str, secret: str | None) -> tuple[int, dict[str, Any] | None]:
+    body = json.dumps({"campaign": "spring", "name": "Grace", "external_id": "lever-77"}).encode()
+    headers = {SIGNATURE_HEADER: sign(secret, body)} if secret else {}
+    async with aiohttp.ClientSession() as session, session.post(
+            f"{url}/api/invites", data=body, headers=headers) as r:
+        return r.status, (await r.json() if r.status < 300 else None)
 
 
 def file_text(fake: FakeSlack, message: dict[str, Any]) -> str:
