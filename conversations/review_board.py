@@ -25,6 +25,11 @@ BOARD_ROLE = "board_role"  # the board's ReviewerRef handle: the signed-in perso
 RECRUITER = "recruiter"
 
 
+def board_page_url(base: str, interview_id: str) -> str:
+    """A submission's page on the board under `base` (PUBLIC_URL)."""
+    return f"{base.rstrip('/')}/review/s/{interview_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class BoardUser:
     """A signed-in browser: who, in which role, and the session's CSRF token."""

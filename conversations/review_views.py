@@ -51,6 +51,7 @@ class SubmissionView:
     # What a channel needs to offer scoring on the post itself (a Telegram keyboard).
     questions: tuple[Question, ...] = ()
     rubric: tuple[RubricDimension, ...] = ()
+    board_url: str | None = None  # this submission on the web board, when PUBLIC_URL is set
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,8 +134,9 @@ def submission_message(
         blocks.extend(answer_blocks(answer))
     blocks.append({"type": "divider"})
     # The id lets a recruiter erase this submission on request (`/interview erase <id>`).
+    board = f" · <{sub.board_url}|Open on the web board>" if sub.board_url else ""
     blocks.append(context(f":busts_in_silhouette: {progress_text(progress)} · "
-                          f"Interview `{sub.interview_id}`"))
+                          f"Interview `{sub.interview_id}`{board}"))
     blocks.append(_action_block(sub.interview_id, decision))
     if len(blocks) > 50:  # ten questions fit; trim answers rather than fail the post
         blocks = [*blocks[:47], context("_More answers: see the thread._"), *blocks[-2:]]

@@ -98,7 +98,8 @@ def _facts(sub: SubmissionView) -> str:
     taken = human_duration(sub.time_taken_s) if sub.time_taken_s is not None else "—"
     return (f"📋 Submission: {sub.candidate}\n{sub.campaign} · Platform: {sub.platform} · "
             f"Time taken: {taken} · Submitted: {utc_stamp(sub.submitted_at) or '—'}\n"
-            f"Flags: {flag_summary(sub)}")
+            f"Flags: {flag_summary(sub)}"
+            + (f"\nWeb board (players, transcripts): {sub.board_url}" if sub.board_url else ""))
 
 
 def footer(sub: SubmissionView, progress: Progress, decision: DecisionView | None) -> str:

@@ -166,7 +166,8 @@ class Service:
                                emit=self.runtime.handle, clock=self.clock,
                                probe_duration=lambda path: probe_media(path).duration_s)
         review = ReviewService(db=self.db, places=self.review_places, clock=self.clock,
-                               wake_outbox=self.dispatcher.wake, store=self.store)
+                               wake_outbox=self.dispatcher.wake, store=self.store,
+                               board_base=self.settings.public_url)
         secret = self.settings.decision_webhook_secret
         webhook = DecisionWebhookSender(self.settings.decision_webhook_url,
                                         secret.get_secret_value() if secret else None)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from adapters.errors import RecipientUnavailable
 from bot.review.places import ReviewPlaces
@@ -27,8 +27,9 @@ from bot.runtime.clock import Clock
 from bot.runtime.outbox_kinds import OutboxKind, review_lane
 from config.kit import Kit
 from conversations import scoring
+from conversations.review_board import board_page_url
 from conversations.review_port import ReviewChannel
-from conversations.review_views import AggregateView, ErasedView, MediaView
+from conversations.review_views import AggregateView, ErasedView, MediaView, SubmissionView
 from conversations.scoring import Progress
 from conversations.state import Phase
 from storage.blobs import MediaStore
@@ -50,6 +51,13 @@ class ReviewService:
     wake_outbox: Callable[[], None]
     # Recordings are read from this machine's copy (an S3 store downloads it on demand).
     store: MediaStore | None = None
+    board_base: str | None = None  # PUBLIC_URL: posts link to the submission on the web board
+
+    def _linked(self, loaded: Loaded) -> SubmissionView:
+        if not self.board_base:
+            return loaded.view
+        return replace(loaded.view, board_url=board_page_url(self.board_base,
+                                                             loaded.view.interview_id))
 
     async def post(self, item: OutboxItem) -> str | None:
         iid = str(item.payload["interview_id"])
@@ -103,7 +111,7 @@ class ReviewService:
             async with self.db.unit_of_work() as uow:
                 await uow.reviews.begin_post(iid, place)
                 await uow.commit()
-        return await channel.post_submission(place, loaded.view, progress)
+        return await channel.post_submission(place, self._linked(loaded), progress)
 
     async def upload(self, item: OutboxItem) -> str | None:
         p = item.payload
@@ -134,7 +142,7 @@ class ReviewService:
         if post is None or loaded is None or progress is None:
             return None
         channel = self.places.channel_for(post.channel)
-        await channel.show_progress(post.channel, post.ts, loaded.view, progress,
+        await channel.show_progress(post.channel, post.ts, self._linked(loaded), progress,
                                     decision_view(decided))
         return post.ts
 

@@ -53,6 +53,9 @@ class BoardRepository(Repository):
     async def add_session(
         self, token_hash: str, actor: str, recruiter: bool, csrf: str, expires_at: datetime
     ) -> None:
+        """A new session; sessions that have expired are deleted on the way."""
+        await self._session.execute(
+            delete(BoardSessionRow).where(BoardSessionRow.expires_at <= self._clock()))
         self._session.add(BoardSessionRow(
             token_hash=token_hash, actor=actor, recruiter=recruiter, csrf=csrf,
             created_at=self._clock(), expires_at=expires_at))

@@ -46,6 +46,11 @@ async def test_a_link_signs_in_once_and_the_session_lasts_its_time(
     assert token not in stored and session not in stored and len(stored) == 2
     clock.advance(SESSION_TTL.total_seconds() + 1)
     assert await board.user(session) is None
+    again = await mint_reviewer_link(db, _settings(), "ana@example.com", clock=clock)
+    assert await board.sign_in(again.rsplit("/", 1)[1]) is not None
+    async with db.unit_of_work(read_only=True) as uow:  # the expired session is gone
+        sessions = list(await uow.session.scalars(select(BoardSessionRow.token_hash)))
+    assert len(sessions) == 1
 
 
 async def test_expired_links_and_signed_out_sessions_let_nobody_in(

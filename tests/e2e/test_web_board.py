@@ -14,7 +14,7 @@ import pytest
 
 from config.kit_loader import DEFAULT_CLOSING
 from conversations.reviewing import ALREADY_DECIDED, REFUSE_DECIDE
-from tests.e2e.board_client import BoardClient, reviewer_link
+from tests.e2e.board_client import CSRF, BoardClient, reviewer_link
 from tests.e2e.conftest import new_bot
 from tests.e2e.harness import MEDIA, ROOT, BotProcess, base_env, create_campaign, create_invite
 from tests.e2e.scenarios import LONG
@@ -176,3 +176,55 @@ async def _screenshot(base_url: str, rita: BoardClient, iid: str) -> None:
             assert not errors, errors  # no CSP violation, no script error
         finally:
             await browser.close()
+
+
+async def test_board_cookies_are_secure_behind_https_and_hostile_posts_get_4xx(
+    tmp_path: Path, bot_process: list[BotProcess],
+) -> None:
+    """No platform at all: the board is on by itself. Behind an https PUBLIC_URL both
+    cookies are Secure; a signed-in reviewer's hostile bodies never reach a 5xx."""
+    env = base_env(tmp_path)
+    env["PUBLIC_URL"] = "https://hire.example.com"
+    link = await reviewer_link(env, "ana@example.com")
+    assert link.startswith("https://hire.example.com/review/signin/")
+    bot = new_bot(env, tmp_path, bot_process)
+    await bot.start()
+    local = link.replace("https://hire.example.com", bot.url)
+    async with BoardClient(bot.url) as ana:
+        async with ana.http.get(local) as r:
+            assert "Secure" in r.headers["Set-Cookie"] and "HttpOnly" in r.headers["Set-Cookie"]
+            assert r.headers["Content-Security-Policy"].startswith("default-src 'none'")
+            signin = r.cookies["board_signin"].value
+            csrf = render_csrf(await r.text())
+        async with ana.http.post(local, data={"csrf": csrf}, allow_redirects=False,
+                                 headers={"Cookie": f"board_signin={signin}"}) as r:
+            assert r.status == 303
+            cookie = r.headers["Set-Cookie"]
+            assert all(flag in cookie for flag in ("Secure", "HttpOnly", "SameSite=Lax"))
+            session = r.cookies["board_session"].value
+        jar = {"Cookie": f"board_session={session}"}  # sent by hand: the jar keeps Secure ones
+        status, text = await ana.get("/review", headers=jar)
+        assert status == 200 and "No submissions to review yet" in text
+        for body, kind in HOSTILE:
+            for path in ("/review/s/abc/scores", "/review/s/abc/decision", "/review/signout"):
+                status, _ = await ana.post(path, body, csrf=False,
+                                           headers={**jar, "Content-Type": kind})
+                assert 400 <= status < 500, (path, body[:40], status)
+    assert "Traceback" not in bot.logs()
+
+
+HOSTILE = [
+    (b"", "application/x-www-form-urlencoded"),
+    (b"csrf=%ff%fe&s-1-1=%00", "application/x-www-form-urlencoded"),
+    (b"csrf=" + b"A" * 300_000, "application/x-www-form-urlencoded"),
+    (b"--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n", "multipart/form-data; "
+     "boundary=x"),
+    (b'{"csrf": "x"}', "application/json"),
+    (b"\x00\x01\x02", "application/octet-stream"),
+]
+
+
+def render_csrf(page: str) -> str:
+    found = CSRF.search(page)
+    assert found is not None
+    return found.group(1)
