@@ -182,6 +182,7 @@ class Service:
         await self.runtime.handle(event)
 
     async def start(self, *, serve_http: bool = True) -> None:
+        await self.store.check()  # a wrong MEDIA_URL fails here, not at the first answer
         await self.timers.start()
         await self.dispatcher.start()
         for worker in self.background:

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from storage.blobs import MediaStoreUnavailable
+
 EXIT_FAILED = 1
 EXIT_INVALID = 2  # the command line, a file or a name given is wrong
 
@@ -26,6 +28,8 @@ class CliError(Exception):
 def explain(exc: BaseException, database_url: str) -> str | None:
     """Plain words for a failure the user can fix, or None (a bug: let it show)."""
     for cause in _chain(exc):
+        if isinstance(cause, MediaStoreUnavailable):  # its own words are the plain ones
+            return str(cause)
         name = type(cause).__name__
         if name == "InvalidCatalogNameError":
             return _missing_database(database_url)
