@@ -71,6 +71,8 @@ async def test_one_replica_polls_and_another_takes_over_after_sigkill(
     await start_all(users[:3], tokens[:3])
     await asyncio.gather(*(u.expect_message(INTRO, timeout=60) for u in users[:3]))
     assert conflicts(fake_telegram) == 0  # two pollers would end each other's polls
+    assert (await leader.health())["polling"] == {"telegram": "leader"}
+    assert (await follower.health())["polling"] == {"telegram": "standby"}
     assert LEADS not in follower.logs()
 
     await start_all(users[3:6], tokens[3:6])  # maybe fetched by the leader, maybe not
@@ -87,5 +89,6 @@ async def test_one_replica_polls_and_another_takes_over_after_sigkill(
         intros = [m for m in user.messages if str(m.get("text", "")).startswith(INTRO)]
         assert len(intros) == 1, (user.user_id, len(intros))
     assert conflicts(fake_telegram, since=killed_at) == 0
+    assert (await follower.health())["polling"] == {"telegram": "leader"}
     assert "Traceback" not in follower.logs()
     print(f"takeover after SIGKILL: {takeover_s:.2f} s")
