@@ -269,3 +269,25 @@ async def test_a_bucket_outage_retries_the_fetch_and_never_fails_the_answer(
     finally:
         await store.close()
     assert emitted == []  # no MediaFetchFailed, however many attempts were made
+
+
+async def test_the_transcriber_waits_out_a_short_bucket_outage(tmp_path: Path) -> None:
+    class Flaky(MediaStore):  # our own store, failing twice as a bucket outage would
+        failures = 2
+
+        async def local_path(self, path_or_hash: str) -> Path:
+            if self.failures:
+                self.failures -= 1
+                raise MediaStoreUnavailable("the media bucket s3://b: could not fetch")
+            return await super().local_path(path_or_hash)
+
+    store = Flaky(tmp_path)
+    blob = await store.put_bytes(b"a recording")
+    engine = _Recording()
+    transcriber = StoredMediaTranscriber(engine, store, asyncio.get_running_loop(),
+                                         retry_delays=(0.0, 0.0))
+    await asyncio.to_thread(transcriber.transcribe, Path(blob.path), "en")
+    assert engine.read == [b"a recording"] and store.failures == 0
+    store.failures = 3  # longer than the retries: the failure shows
+    with pytest.raises(MediaStoreUnavailable):
+        await asyncio.to_thread(transcriber.transcribe, Path(blob.path), "en")
