@@ -111,9 +111,19 @@ class ReportsHealth(Protocol):
     def degraded(self) -> str | None: ...
 
 
+@runtime_checkable
+class ReportsPolling(Protocol):
+    """A channel that may poll: "leader" (this replica polls), "standby" (another does),
+    or None (it receives by webhook)."""
+
+    def polling_role(self) -> str | None: ...
+
+
 class Leadership(Protocol):
     """Work that only one replica may do at a time (Telegram long polling: a second poller
     is refused). Without several replicas there is no such port: the work just runs."""
+
+    leading: bool  # this process leads right now
 
     async def lead(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Run `work` whenever this process leads (again after a handover); cancelling

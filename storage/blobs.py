@@ -21,6 +21,11 @@ _HASH = re.compile(r"^[0-9a-f]{64}$")
 _FILE_CHUNK = 1024 * 1024
 
 
+class MediaStoreUnavailable(OSError):
+    """The store cannot be used right now (a bucket unreachable, credentials refused): the
+    message says so plainly, without the underlying error's text."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredBlob:
     content_hash: str  # sha256, lowercase hex
@@ -45,6 +50,10 @@ class MediaStore:
         repository returned (which may be another machine's cache path: only its name, the
         hash, counts). The folder store's blobs are local already."""
         return self.path_for(Path(path_or_hash).name)
+
+    async def check(self) -> None:
+        """Fail fast at start-up if the store cannot be used (MediaStoreUnavailable). The
+        folder is created on first use, so there is nothing to check."""
 
     async def close(self) -> None:
         """Release connections (the folder store holds none)."""

@@ -22,8 +22,8 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,15 @@ from urllib.parse import urlsplit
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from storage.blobs import MediaStore, StoredBlob, _move_into_place, _private_dir
+from storage.blobs import (
+    MediaStore,
+    MediaStoreUnavailable,
+    StoredBlob,
+    _move_into_place,
+    _private_dir,
+)
 
 log = logging.getLogger(__name__)
 PART_BYTES = 8 * 1024 * 1024  # S3 wants >= 5 MiB per part but the last
@@ -96,14 +102,20 @@ class S3MediaStore(MediaStore):
         await self._upload(blob)  # same key, same bytes: uploading twice is harmless
         return blob
 
+    async def check(self) -> None:
+        s3 = await self._s3()
+        with self._plainly("open it"):
+            await s3.head_bucket(Bucket=self.place.bucket)
+
     async def exists(self, content_hash: str) -> bool:
         s3 = await self._s3()
-        try:
-            await s3.head_object(Bucket=self.place.bucket, Key=self._key(content_hash))
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                return False
-            raise
+        with self._plainly("look up a recording"):
+            try:
+                await s3.head_object(Bucket=self.place.bucket, Key=self._key(content_hash))
+            except ClientError as exc:
+                if _code(exc) in _MISSING:
+                    return False
+                raise
         return True
 
     async def delete(self, content_hash: str) -> bool:
@@ -111,7 +123,8 @@ class S3MediaStore(MediaStore):
         (Other machines' cached copies age out with `prune_cache`.)"""
         existed = await self.exists(content_hash)
         s3 = await self._s3()
-        await s3.delete_object(Bucket=self.place.bucket, Key=self._key(content_hash))
+        with self._plainly("delete a recording"):
+            await s3.delete_object(Bucket=self.place.bucket, Key=self._key(content_hash))
         await asyncio.to_thread(self.path_for(content_hash).unlink, missing_ok=True)
         return existed
 
@@ -141,11 +154,30 @@ class S3MediaStore(MediaStore):
         if gone:
             log.info("media cache: %d copies older than %.0f s removed", gone, age)
 
+    @contextmanager
+    def _plainly(self, what: str) -> Iterator[None]:
+        """Bucket failures as MediaStoreUnavailable, in words an operator can act on."""
+        where = f"s3://{self.place.bucket}/{self.place.prefix}".rstrip("/")
+        try:
+            yield
+        except ClientError as exc:
+            raise MediaStoreUnavailable(
+                f"the media bucket {where}: could not {what} ({_code(exc) or 'error'}); "
+                f"check MEDIA_URL and the AWS credentials") from exc
+        except BotoCoreError as exc:
+            raise MediaStoreUnavailable(
+                f"cannot reach the media bucket {where} ({type(exc).__name__}); check "
+                f"MEDIA_URL and MEDIA_S3_ENDPOINT_URL") from exc
+
     def _key(self, content_hash: str) -> str:
         self.path_for(content_hash)  # validates the hash
         return self.place.key_for(content_hash)
 
     async def _upload(self, blob: StoredBlob) -> None:
+        with self._plainly("store a recording"):
+            await self._upload_file(blob)
+
+    async def _upload_file(self, blob: StoredBlob) -> None:
         s3 = await self._s3()
         key, bucket = self._key(blob.content_hash), self.place.bucket
         if blob.size_bytes <= PART_BYTES:
@@ -180,12 +212,15 @@ class S3MediaStore(MediaStore):
     async def _download(self, content_hash: str, target: Path) -> None:
         """Stream the object into the cache; a body whose hash is not its name is refused."""
         s3 = await self._s3()
-        try:
-            got = await s3.get_object(Bucket=self.place.bucket, Key=self._key(content_hash))
-        except ClientError as exc:
-            if _code(exc) in _MISSING:
-                raise FileNotFoundError(f"blob {content_hash} is not in the bucket") from exc
-            raise
+        with self._plainly("fetch a recording"):
+            try:
+                got = await s3.get_object(Bucket=self.place.bucket,
+                                          Key=self._key(content_hash))
+            except ClientError as exc:
+                if _code(exc) in _MISSING:
+                    raise FileNotFoundError(f"blob {content_hash} is not in the bucket") \
+                        from exc
+                raise
         tmp_dir = self.root / "tmp"
         await asyncio.to_thread(_private_dir, tmp_dir)
         fd, tmp_name = await asyncio.to_thread(tempfile.mkstemp, dir=tmp_dir, suffix=".part")

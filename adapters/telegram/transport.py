@@ -132,6 +132,13 @@ class TelegramChannel:
         """Why this channel cannot receive right now (for /healthz); None when it can."""
         return self._poller.degraded if self._poller is not None else None
 
+    def polling_role(self) -> str | None:
+        """For /healthz: which replica polls (several replicas on PostgreSQL)."""
+        if self._poller is None:
+            return None
+        return "leader" if self._leadership is None or self._leadership.leading \
+            else "standby"
+
     async def webhook(self, request: web.Request) -> web.Response:
         if self._receiver is None:  # not started yet: Telegram will deliver again
             return web.Response(status=503, text="starting")

@@ -212,6 +212,7 @@ class Service:
         await self.runtime.handle(event)
 
     async def start(self, *, serve_http: bool = True) -> None:
+        await self.store.check()  # a wrong MEDIA_URL fails here, not at the first answer
         await self.timers.start()
         if self.role.serves:
             await self.dispatcher.start()

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from config.settings import SettingInvalid
+from storage.blobs import MediaStoreUnavailable
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2  # the command line, a file or a name given is wrong
@@ -28,7 +29,7 @@ class CliError(Exception):
 def explain(exc: BaseException, database_url: str) -> str | None:
     """Plain words for a failure the user can fix, or None (a bug: let it show)."""
     for cause in _chain(exc):
-        if isinstance(cause, SettingInvalid):
+        if isinstance(cause, SettingInvalid | MediaStoreUnavailable):  # their own words are plain
             return str(cause)
         name = type(cause).__name__
         if name == "InvalidCatalogNameError":

@@ -2,14 +2,15 @@
 
 `status` is "degraded" while any channel reports why it cannot receive (for example
 another process polling with the same Telegram token); dead letters are counted, not a
-reason to be degraded (each one was answered and kept with its reason).
+reason to be degraded (each one was answered and kept with its reason). `polling` says, per
+channel that long-polls, whether this replica is the one polling ("leader") or stands by.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from adapters.base import Channel, ReportsHealth
+from adapters.base import Channel, ReportsHealth, ReportsPolling
 from bot.runtime.dead_letters import DeadLetters
 
 
@@ -27,4 +28,8 @@ async def health_report(
     }
     if reasons:
         report["degraded"] = reasons
+    roles = {name: role for name, channel in sorted(channels.items())
+             if isinstance(channel, ReportsPolling) and (role := channel.polling_role())}
+    if roles:
+        report["polling"] = roles
     return report

@@ -13,7 +13,7 @@ from adapters.errors import DeliveryFailed, MediaTooLarge, MediaUnavailable
 from bot.runtime.clock import Clock
 from bot.runtime.effects import ref_from_dict
 from conversations.events import MediaFetchFailed, MediaStored
-from storage.blobs import MediaStore
+from storage.blobs import MediaStore, MediaStoreUnavailable
 from storage.db import Database
 from storage.records import OutboxItem
 
@@ -60,6 +60,8 @@ class MediaFetcher:
         except MediaTooLarge as exc:
             await self._failed(item, "too_large", str(exc))
             return None
+        except MediaStoreUnavailable as exc:  # our side: retried, never the candidate's fault
+            raise DeliveryFailed(str(exc)) from exc
         except (MediaUnavailable, DeliveryFailed) as exc:
             if item.attempts + 1 < self.max_attempts:
                 raise DeliveryFailed(f"download failed: {exc}") from exc

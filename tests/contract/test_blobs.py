@@ -7,16 +7,25 @@ import asyncio
 import hashlib
 import os
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from adapters.base import Capabilities
+from adapters.errors import DeliveryFailed
+from bot.cli.errors import explain
+from bot.runtime.effects import ref_to_dict
+from bot.runtime.media import MediaFetcher
 from bot.transcription.errors import FailureReason, TranscriptionFailed
 from bot.transcription.port import Transcript
 from bot.transcription.stored_media import StoredMediaTranscriber
-from storage.blobs import MediaStore
+from conversations.events import ConversationRef
+from storage.blobs import MediaStore, MediaStoreUnavailable
+from storage.records import OutboxItem
 from storage.s3blobs import PART_BYTES, S3MediaStore, parse_media_url
 
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "media" / "voice.ogg"
 StoreFactory = Callable[[Path], MediaStore]
 
@@ -213,3 +222,72 @@ async def test_the_store_reading_transcriber_refuses_to_block_the_loop(tmp_path:
                                          asyncio.get_running_loop())
     with pytest.raises(RuntimeError, match="worker thread"):
         transcriber.transcribe(tmp_path / "x", None)
+
+
+async def test_a_missing_bucket_is_one_plain_line(tmp_path: Path, s3_endpoint: str) -> None:
+    store = S3MediaStore("s3://no-such-bucket/media", tmp_path, s3_endpoint)
+    try:
+        with pytest.raises(MediaStoreUnavailable) as failed:
+            await store.check()
+        with pytest.raises(MediaStoreUnavailable):
+            await store.put_bytes(b"an answer")
+    finally:
+        await store.close()
+    assert explain(failed.value, "sqlite://") == (  # what `interview-bot run` prints
+        "the media bucket s3://no-such-bucket/media: could not open it (404); "
+        "check MEDIA_URL and the AWS credentials")
+
+
+async def test_a_bucket_outage_retries_the_fetch_and_never_fails_the_answer(
+    tmp_path: Path, s3_endpoint: str
+) -> None:
+    """MediaStoreUnavailable is our side: the outbox retries it (DeliveryFailed); the
+    candidate is never told their recording was unavailable."""
+    class Channel:  # our own port, as a platform that downloads fine
+        capabilities = Capabilities(max_buttons=3, max_text_length=4096, max_button_label=64,
+                                    video_notes=True, max_download_bytes=None)
+
+        async def download(self, file_ref: str) -> AsyncIterator[bytes]:
+            yield b"a recording"
+
+    emitted: list[object] = []
+
+    async def emit(event: object) -> None:
+        emitted.append(event)
+
+    store = S3MediaStore("s3://no-such-bucket", tmp_path, s3_endpoint)
+    fetcher = MediaFetcher(db=None, store=store, channels={"telegram": Channel()},  # type: ignore[arg-type,dict-item]
+                           emit=emit, clock=lambda: T0)
+    to = ConversationRef(platform="telegram", chat_id="1", user_id="1")
+    item = OutboxItem(id=1, kind="fetch_media", payload={
+        "to": ref_to_dict(to), "part_id": "p1", "file_ref": "f1"},
+        conversation_key=None, interview_id="i1", attempts=99, next_attempt_at=T0,
+        created_at=T0)
+    try:
+        with pytest.raises(DeliveryFailed, match="media bucket"):
+            await fetcher.fetch(item)
+    finally:
+        await store.close()
+    assert emitted == []  # no MediaFetchFailed, however many attempts were made
+
+
+async def test_the_transcriber_waits_out_a_short_bucket_outage(tmp_path: Path) -> None:
+    class Flaky(MediaStore):  # our own store, failing twice as a bucket outage would
+        failures = 2
+
+        async def local_path(self, path_or_hash: str) -> Path:
+            if self.failures:
+                self.failures -= 1
+                raise MediaStoreUnavailable("the media bucket s3://b: could not fetch")
+            return await super().local_path(path_or_hash)
+
+    store = Flaky(tmp_path)
+    blob = await store.put_bytes(b"a recording")
+    engine = _Recording()
+    transcriber = StoredMediaTranscriber(engine, store, asyncio.get_running_loop(),
+                                         retry_delays=(0.0, 0.0))
+    await asyncio.to_thread(transcriber.transcribe, Path(blob.path), "en")
+    assert engine.read == [b"a recording"] and store.failures == 0
+    store.failures = 3  # longer than the retries: the failure shows
+    with pytest.raises(MediaStoreUnavailable):
+        await asyncio.to_thread(transcriber.transcribe, Path(blob.path), "en")

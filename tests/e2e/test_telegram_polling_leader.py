@@ -40,6 +40,10 @@ async def logged(bot: BotProcess, text: str, timeout: float = 30) -> None:
     await wait_until(probe, timeout, f"{text!r} in {bot.log_path.name}")
 
 
+async def _any_logged(bots: list[BotProcess], text: str) -> bool:
+    return any(text in bot.logs() for bot in bots)
+
+
 async def start_all(users: list[FakeUser], tokens: list[str]) -> None:
     for user, token in zip(users, tokens, strict=True):
         await user.send_command(f"/start {token}")
@@ -58,16 +62,17 @@ async def test_one_replica_polls_and_another_takes_over_after_sigkill(
     slug = await create_campaign(env)
     tokens = await create_invites(env, slug, [f"Candidate {n}" for n in range(9)])
     users = [fake_telegram.user(70_000 + n, f"Cand{n}") for n in range(9)]
-    leader = replica(env, tmp_path, "leader", bot_process)
-    follower = replica(env, tmp_path, "follower", bot_process)
-    await leader.start()
-    await logged(leader, LEADS)
-    await follower.start()
+    replicas = [replica(env, tmp_path, f"replica{n}", bot_process) for n in (1, 2)]
+    await asyncio.gather(*(r.start() for r in replicas))  # they race for the lead
+    await wait_until(lambda: _any_logged(replicas, LEADS), 30, "a leader")
+    leader, follower = replicas if LEADS in replicas[0].logs() else replicas[::-1]
     await logged(follower, STANDS_BY)
 
     await start_all(users[:3], tokens[:3])
     await asyncio.gather(*(u.expect_message(INTRO, timeout=60) for u in users[:3]))
     assert conflicts(fake_telegram) == 0  # two pollers would end each other's polls
+    assert (await leader.health())["polling"] == {"telegram": "leader"}
+    assert (await follower.health())["polling"] == {"telegram": "standby"}
     assert LEADS not in follower.logs()
 
     await start_all(users[3:6], tokens[3:6])  # maybe fetched by the leader, maybe not
@@ -84,5 +89,6 @@ async def test_one_replica_polls_and_another_takes_over_after_sigkill(
         intros = [m for m in user.messages if str(m.get("text", "")).startswith(INTRO)]
         assert len(intros) == 1, (user.user_id, len(intros))
     assert conflicts(fake_telegram, since=killed_at) == 0
+    assert (await follower.health())["polling"] == {"telegram": "leader"}
     assert "Traceback" not in follower.logs()
     print(f"takeover after SIGKILL: {takeover_s:.2f} s")
