@@ -201,8 +201,8 @@ def device_check(title: str, token: str) -> str:
 <label for="level">Microphone level</label>
 <meter id="level" min="0" max="1" value="0">silent</meter>
 <p id="check-status" role="status" aria-live="polite"></p>
-<div class="buttons"><button type="button" id="check-start" class="primary">Start the
-check</button></div>
+<div class="buttons">
+<button type="button" id="check-start" class="primary">Start the check</button></div>
 <p>Cannot record? Questions that allow a written answer show a text box; you can
 always answer in writing there.</p>
 <p><a href="/i/{escape(token)}">Back to the interview</a></p></main>"""

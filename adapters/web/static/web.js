@@ -264,6 +264,7 @@
         meter.value = peak; meter.textContent = Math.round(peak * 100) + "%";
       }, 200);
       status.textContent = "Your camera and microphone work. Speak: the level moves.";
+      document.getElementById("check-start").hidden = true;
     } catch (e) {
       status.textContent = "We cannot use your camera or microphone. Allow them in the " +
         "browser settings, or answer in writing where the question allows it.";
