@@ -203,7 +203,7 @@ def device_check(title: str, token: str) -> str:
 <p id="check-status" role="status" aria-live="polite"></p>
 <div class="buttons">
 <button type="button" id="check-start" class="primary">Start the check</button></div>
-<p>Cannot record? Questions that allow a written answer show a text box; you can
-always answer in writing there.</p>
+<p>Cannot record? Where a question allows a written answer, a text box is shown under
+it.</p>
 <p><a href="/i/{escape(token)}">Back to the interview</a></p></main>"""
     return _layout(title, body, token)
