@@ -8,19 +8,25 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from config.kit import Kit
 from config.kit_codec import kit_from_dict
 from conversations.context import question_of
 from conversations.events import TimerKind
 from storage.db import Database
 from storage.models import (
+    AnswerPartRow,
+    AnswerRow,
     CampaignRow,
     InterviewRow,
     KitVersionRow,
     TimerRow,
+    TranscriptRow,
     WebMessageRow,
     WebSessionRow,
 )
+from storage.records import TranscriptStatus
 from storage.state_codec import state_from_json
 
 COUNTDOWNS = (TimerKind.PREP_END.value, TimerKind.ANSWER_END.value)
@@ -51,6 +57,8 @@ class PageFacts:
     question_no: int  # 0: the practice question (or none yet)
     questions: int
     question_text: str
+    # Captions of the candidate's own kept recordings: (question number, words said).
+    captions: tuple[tuple[int, str], ...] = ()
 
 
 class WebPages:
@@ -145,12 +153,26 @@ class WebPages:
                                        TimerRow.kind.in_(COUNTDOWNS),
                                        TimerRow.fired_at.is_(None))
                 .order_by(TimerRow.due_at.desc()))).first()
-            return PageFacts(title=title, phase=phase,
+            captions = await _captions(uow.session, interview_id, kit)
+            return PageFacts(title=title, phase=phase, captions=captions,
                              countdown=timer.kind if timer else None,
                              countdown_due=timer.due_at if timer else None,
                              formats=tuple(str(f) for f in question.formats),
                              question_no=max(state.question_index + 1, 0),
                              questions=len(kit.questions), question_text=question.text)
+
+
+async def _captions(session: AsyncSession, interview_id: str, kit: Kit
+                    ) -> tuple[tuple[int, str], ...]:
+    numbers = {q.id: n for n, q in enumerate(kit.questions, start=1)}
+    rows = await session.execute(
+        select(AnswerRow.question_id, TranscriptRow.text)
+        .join(AnswerPartRow, AnswerPartRow.answer_id == AnswerRow.id)
+        .join(TranscriptRow, TranscriptRow.part_id == AnswerPartRow.part_id)
+        .where(AnswerRow.interview_id == interview_id, AnswerRow.kept.is_(True),
+               AnswerRow.practice.is_(False), TranscriptRow.status == TranscriptStatus.DONE)
+        .order_by(AnswerRow.id, AnswerPartRow.seq))
+    return tuple((numbers.get(question, 0), text) for question, text in rows if text)
 
 
 def _pack(buttons: tuple[tuple[str, str], ...]) -> dict[str, list[list[str]]]:

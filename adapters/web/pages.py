@@ -82,7 +82,7 @@ def version(facts: Facts, messages: Sequence[Shown]) -> str:
     """Changes whenever what the page shows changes (not with the seconds ticking)."""
     seen = [(m.id, m.text, m.buttons) for m in messages]
     due = facts.countdown_due.isoformat() if facts.countdown_due else ""
-    raw = repr((seen, facts.phase, facts.countdown, due, facts.formats))
+    raw = repr((seen, facts.phase, facts.countdown, due, facts.formats, facts.captions))
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -112,7 +112,17 @@ def live(token: str, csrf: str, facts: Facts, messages: Sequence[Shown], now: da
             f'data-phase="{escape(facts.phase)}" data-formats="{escape(" ".join(facts.formats))}">'
             f"{_question(facts)}{history}"
             f'<ol class="messages" aria-live="polite" aria-label="Messages">{recent}</ol>'
-            f"{_timer(facts, now)}</div>")
+            f"{_timer(facts, now)}{_captions(facts)}</div>")
+
+
+def _captions(facts: Facts) -> str:
+    """What the candidate said in their kept recordings, once transcribed."""
+    if not facts.captions:
+        return ""
+    items = "".join(f"<li><strong>Question {n}:</strong> {escape(text)}</li>"
+                    for n, text in facts.captions)
+    return (f'<details class="captions"><summary>Your recorded answers, written out '
+            f'({len(facts.captions)})</summary><ul>{items}</ul></details>')
 
 
 def _question(facts: Facts) -> str:

@@ -185,10 +185,16 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         await key_press(page, "Send this answer")
         await expect_message(page, "All done, thank you", timeout=LONG)
         await shot(page, "09-submitted")
-        await context.close()
 
         token = link.rsplit("/", 1)[1]
         shown = await _shown_with(bot.env, token, "Anna")
+        captions = page.locator(".captions")  # the candidate's own words, once transcribed
+        await captions.wait_for(timeout=LONG)
+        await page.locator(".captions summary").focus()
+        await page.keyboard.press("Enter")
+        assert "Anna" in await captions.inner_text()
+        await shot(page, "10-captions")
+        await context.close()
         q1, q2, q3 = (_block(shown, n) for n in (1, 2, 3))
         # One voice part (the retake recorded through the cut, nothing twice), its words.
         assert len(q1) == 2 and q1[0].startswith("voice") and "Anna" in q1[0], shown
