@@ -65,15 +65,15 @@ class WebPages:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add_message(self, token: str, text: str, buttons: tuple[tuple[str, str], ...],
+    async def add_message(self, page: str, text: str, buttons: tuple[tuple[str, str], ...],
                           status_slot: str | None) -> int:
         async with self._db.unit_of_work() as uow:
             if buttons:  # the newest choices replace older ones: a page offers one set
                 await uow.session.execute(
                     update(WebMessageRow)
-                    .where(WebMessageRow.token == token)
+                    .where(WebMessageRow.page_key == page)
                     .values(buttons=_pack(())))
-            row = WebMessageRow(token=token, text=text, buttons=_pack(buttons),
+            row = WebMessageRow(page_key=page, text=text, buttons=_pack(buttons),
                                 status_slot=status_slot, sent_at=self._db.clock(),
                                 edited_at=None)
             uow.session.add(row)
@@ -81,27 +81,27 @@ class WebPages:
             await uow.commit()
             return row.id
 
-    async def edit_message(self, token: str, message_id: int, text: str,
+    async def edit_message(self, page: str, message_id: int, text: str,
                            buttons: tuple[tuple[str, str], ...]) -> None:
         async with self._db.unit_of_work() as uow:
             await uow.session.execute(
                 update(WebMessageRow)
-                .where(WebMessageRow.id == message_id, WebMessageRow.token == token)
+                .where(WebMessageRow.id == message_id, WebMessageRow.page_key == page)
                 .values(text=text, buttons=_pack(buttons), edited_at=self._db.clock()))
             await uow.commit()
 
-    async def clear_buttons(self, token: str, message_id: int) -> None:
+    async def clear_buttons(self, page: str, message_id: int) -> None:
         async with self._db.unit_of_work() as uow:
             await uow.session.execute(
                 update(WebMessageRow)
-                .where(WebMessageRow.id == message_id, WebMessageRow.token == token)
+                .where(WebMessageRow.id == message_id, WebMessageRow.page_key == page)
                 .values(buttons=_pack(())))
             await uow.commit()
 
-    async def messages(self, token: str) -> list[ShownMessage]:
+    async def messages(self, page: str) -> list[ShownMessage]:
         async with self._db.unit_of_work(read_only=True) as uow:
             rows = await uow.session.scalars(
-                select(WebMessageRow).where(WebMessageRow.token == token)
+                select(WebMessageRow).where(WebMessageRow.page_key == page)
                 .order_by(WebMessageRow.id))
             return [ShownMessage(r.id, r.text, _unpack(r.buttons), r.status_slot, r.sent_at)
                     for r in rows]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator
 
 from adapters.base import Capabilities, EventSink, SentMessage
@@ -24,9 +25,16 @@ CAPABILITIES = Capabilities(
 )
 
 
+def page_key(token: str) -> str:
+    """What stands for a link in conversation keys, event ids, logs and upload folders: the
+    token is the key to an interview, so it is never written there."""
+    return hashlib.sha256(f"web-page:{token}".encode()).hexdigest()[:32]
+
+
 def conversation_of(token: str) -> ConversationRef:
     """A web interview's conversation is its link: whichever browser holds the link."""
-    return ConversationRef(Platform.WEB, token, token)
+    key = page_key(token)
+    return ConversationRef(Platform.WEB, key, key)
 
 
 class WebChannel:

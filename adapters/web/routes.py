@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.web import pages
-from adapters.web.channel import WebChannel, conversation_of
+from adapters.web.channel import WebChannel, conversation_of, page_key
 from adapters.web.security import CSRF_FIELD, CSRF_HEADER, Keys, harden
 from adapters.web.store import Facts, Probe
 from adapters.web.uploads import Joined, UploadRefused, document_type
@@ -96,7 +96,7 @@ class CandidatePage:
         if binding is None:
             body, status = pages.landing(facts.title, token, csrf), 200
         elif binding.session_hash == self.keys.session_hash(session):
-            messages = await self.store.messages(token)
+            messages = await self.store.messages(page_key(token))
             body, status = pages.interview(facts.title, token, csrf, facts, messages,
                                            self.clock(), binding.move_code), 200
         else:
@@ -112,7 +112,7 @@ class CandidatePage:
             return harden(web.Response(status=409, text="in use"))
         session = self.keys.session_of(request) or ""
         fragment = pages.live(token, self.keys.csrf(session), facts,
-                              await self.store.messages(token), self.clock())
+                              await self.store.messages(page_key(token)), self.clock())
         return _html(fragment)
 
     async def check(self, request: web.Request) -> web.StreamResponse:
@@ -170,7 +170,7 @@ class CandidatePage:
         after = await self.store.facts(token)
         if shown.isdigit() and after is not None and _moved_on(facts, after):
             # Acted on: its buttons are spent (a refused press keeps them on the page).
-            await self.store.clear_buttons(token, int(shown))
+            await self.store.clear_buttons(page_key(token), int(shown))
         return _done(request, token)
 
     async def text(self, posted: Posted) -> web.StreamResponse:
@@ -206,7 +206,7 @@ class CandidatePage:
         recording, seq = request.query.get("rec", ""), request.query.get("seq", "")
         if not seq.isdigit():
             raise Refused(400, "That part of the recording has no number.")
-        await self.channel.uploads.put(token, recording, int(seq), await request.read())
+        await self.channel.uploads.put(page_key(token), recording, int(seq), await request.read())
         return harden(web.json_response({"stored": int(seq)}))
 
     async def finish(self, posted: Posted) -> web.StreamResponse:
@@ -215,7 +215,7 @@ class CandidatePage:
         recording, count = str(body.get("rec", "")), body.get("count")
         if not isinstance(count, int):
             raise Refused(400, "The recording did not say how many parts it has.")
-        joined = await self.channel.uploads.join(token, recording, count)
+        joined = await self.channel.uploads.join(page_key(token), recording, count)
         if body.get("document") is True:
             return await self._document(posted, recording, joined, str(body.get("name", "")))
         found = await asyncio.to_thread(self.probe, joined.path)
@@ -259,7 +259,7 @@ class CandidatePage:
     def _common(self, request: web.Request, token: str, key: str | None = None
                 ) -> dict[str, Any]:
         language = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0]
-        return {"event_id": f"web:{token}:{key or uuid.uuid4().hex}",
+        return {"event_id": f"web:{page_key(token)}:{key or uuid.uuid4().hex}",
                 "occurred_at": self.clock(), "conversation": conversation_of(token),
                 "language": language.strip()[:20] or None}
 

@@ -201,6 +201,7 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         assert "attempt 2 kept" in q1[1], shown
         assert len(q2) == 1 and q2[0].startswith("video"), shown
         assert q3 == ["text: I like building calm, reliable tools for people."], shown
+        assert token not in bot.logs()  # the link is the key: never written to the log
     finally:
         await bot.stop()
 
