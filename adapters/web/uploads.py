@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +91,7 @@ def _join(folder: Path, count: int) -> Joined:
             digest.update(data)
             out.write(data)
     temp.replace(joined)
+    shutil.rmtree(folder, ignore_errors=True)  # the chunks live on in the joined file
     return Joined(joined, size, digest.hexdigest())
 
 
