@@ -8,7 +8,6 @@ never a 5xx; a failure on our side is a 503 the page's script retries.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import uuid
@@ -133,8 +132,7 @@ class CandidatePage:
             try:
                 if request.content_type in ("application/x-www-form-urlencoded",
                                             "multipart/form-data"):
-                    posted = await request.post()
-                    form = {k: v for k, v in posted.items() if isinstance(v, str)}
+                    form = await _form(request)
                 else:
                     form = {}
                 given = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
@@ -283,10 +281,18 @@ def _kind(has_video: bool, formats: tuple[str, ...]) -> MediaKind:
     return MediaKind.VIDEO
 
 
+async def _form(request: web.Request) -> dict[str, str]:
+    try:
+        posted = await request.post()
+    except ValueError as exc:  # a broken multipart body, bytes that are not text
+        raise Refused(400, "The page sent something we could not read.") from exc
+    return {k: v for k, v in posted.items() if isinstance(v, str)}
+
+
 async def _json(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # not JSON, not UTF-8
         raise Refused(400, "The page sent something we could not read.") from exc
     if not isinstance(body, dict):
         raise Refused(400, "The page sent something we could not read.")
