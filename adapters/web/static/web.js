@@ -80,6 +80,10 @@
     const left = Math.max(0, Number(c.dataset.left) - 1);
     c.dataset.left = String(left);
     c.textContent = c.dataset.words + ": " + clock(left) + " left";
+    // The answer window is over (by the server's clock): what was recorded is sent.
+    if (left === 0 && live().dataset.phase === "answering" && recording && !recording.stopped) {
+      stopRecording();
+    }
   }
 
   // ---- forms -----------------------------------------------------------------------------
