@@ -111,7 +111,7 @@ def live(token: str, csrf: str, facts: Facts, messages: Sequence[Shown], now: da
     return (f'<div id="live" data-version="{version(facts, messages)}" '
             f'data-phase="{escape(facts.phase)}" data-formats="{escape(" ".join(facts.formats))}">'
             f"{_question(facts)}{history}"
-            f'<ol class="messages" aria-live="polite" aria-label="Messages">{recent}</ol>'
+            f'<ol class="messages" aria-label="Messages">{recent}</ol>'
             f"{_timer(facts, now)}{_captions(facts)}</div>")
 
 
@@ -166,6 +166,7 @@ def interview(title: str, token: str, csrf: str, facts: Facts, messages: Sequenc
     file_hidden = "" if answering and "document" in facts.formats else " hidden"
     commands_hidden = " hidden" if facts.phase in FINAL_PHASES else ""
     body = f"""<main id="main" tabindex="-1" data-csrf="{escape(csrf)}">
+<p id="announce" class="sr-only" role="status" aria-live="polite"></p>
 {live(token, csrf, facts, messages, now)}
 <section id="record" class="answer"{rec_hidden} aria-label="Record your answer">
 <video id="preview" muted playsinline hidden></video>
@@ -188,7 +189,7 @@ def interview(title: str, token: str, csrf: str, facts: Facts, messages: Sequenc
 <input type="hidden" name="csrf" value="{escape(csrf)}">
 <label for="answer-text">Your answer in writing</label>
 <textarea id="answer-text" name="text" rows="6" aria-describedby="word-count"></textarea>
-<p id="word-count" class="status" aria-live="polite">0 words</p>
+<p id="word-count" class="status">0 words</p>
 <button type="submit" class="primary">Send this answer</button>
 </form></section>
 <nav id="commands" class="commands" aria-label="More"{commands_hidden}>

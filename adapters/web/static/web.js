@@ -55,6 +55,7 @@
       const hadFocus = now.contains(document.activeElement) ||
         document.activeElement === document.body;
       now.replaceWith(next);
+      announce(next);
       bindForms(next);
       showControls();
       if (hadFocus) focusNewest();
@@ -62,6 +63,14 @@
       const c = next.querySelector("#countdown"), old = document.getElementById("countdown");
       if (c && old) old.dataset.left = c.dataset.left;  // resynchronise with the server
     }
+  }
+
+  // The live part is replaced as a whole, so screen readers hear the newest message from a
+  // status region that stays in place.
+  function announce(el) {
+    const items = el.querySelectorAll(".messages > .message");
+    const region = document.getElementById("announce");
+    if (items.length && region) region.textContent = items[items.length - 1].textContent;
   }
 
   function focusNewest() {
