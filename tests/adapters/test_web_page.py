@@ -202,3 +202,11 @@ async def test_hostile_posts_get_a_4xx_never_a_5xx(setup: tuple[Page, Page, WebP
                     assert response.status < 500, (action, body, content_type, query)
     assert statuses <= {200, 303, 400, 403, 409, 413, 422}, statuses
     assert not any(isinstance(e, MediaReceived) for e in ada.events)
+
+
+def test_cookies_are_secure_behind_https() -> None:
+    response = web.Response()
+    Keys(b"k" * 32, secure_cookies=True).set_cookie(response, "s" * 40)
+    cookie = response.cookies[COOKIE]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/i/"
