@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.kit import Kit
@@ -120,8 +121,16 @@ class WebPages:
                 return row.session_hash == session_hash
             uow.session.add(WebSessionRow(token=token, session_hash=session_hash,
                                           move_code=move_code, bound_at=self._db.clock()))
-            await uow.commit()
+            try:
+                await uow.commit()
+            except IntegrityError:  # another browser bound it a moment ago
+                await uow.rollback()
+                return await self._bound_to(token, session_hash)
             return True
+
+    async def _bound_to(self, token: str, session_hash: str) -> bool:
+        binding = await self.binding(token)
+        return binding is not None and binding.session_hash == session_hash
 
     async def move(self, token: str, code: str, session_hash: str, new_code: str) -> bool:
         """Moves the link to this browser when `code` is the one shown on the bound one."""
