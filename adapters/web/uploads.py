@@ -19,7 +19,7 @@ MAX_RECORDING_BYTES = 300 * 1024 * 1024
 
 
 class UploadRefused(ValueError):
-    """The upload cannot be used; the text is safe to show the candidate."""
+    """The upload cannot be used; carries the catalog id of what to tell the candidate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +35,14 @@ class Uploads:
 
     def _folder(self, token: str, recording: str) -> Path:
         if not RECORDING_ID.fullmatch(recording):
-            raise UploadRefused("That recording has no usable id; please record again.")
+            raise UploadRefused("web.upload.no_id")
         return self._root / token / recording
 
     async def put(self, token: str, recording: str, seq: int, data: bytes) -> None:
         if not 0 <= seq < MAX_CHUNKS:
-            raise UploadRefused("That recording is too long to keep.")
+            raise UploadRefused("web.upload.too_long")
         if len(data) > MAX_CHUNK_BYTES:
-            raise UploadRefused("A part of that recording is too large.")
+            raise UploadRefused("web.upload.too_large")
         folder = self._folder(token, recording)
         await asyncio.to_thread(_write, folder, seq, data)
 
@@ -51,14 +51,14 @@ class Uploads:
         the missing ones, when not yet)."""
         folder = self._folder(token, recording)
         if not 0 < count <= MAX_CHUNKS:
-            raise UploadRefused("That recording is empty; please record again.")
+            raise UploadRefused("web.upload.empty")
         return await asyncio.to_thread(_join, folder, count)
 
     def path_of(self, file_ref: str) -> Path:
         """The joined file a `MediaReceived.file_ref` names (always inside our folder)."""
         path = (self._root / file_ref).resolve()
         if self._root.resolve() not in path.parents:
-            raise UploadRefused("not an uploaded recording")
+            raise UploadRefused("web.upload.no_id")
         return path
 
     def ref_of(self, path: Path) -> str:
@@ -79,7 +79,7 @@ def _join(folder: Path, count: int) -> Joined:
         return Joined(joined, joined.stat().st_size, _sha256(joined))
     missing = [n for n in range(count) if not (folder / f"{n:06d}.part").exists()]
     if missing:
-        raise UploadRefused(f"{len(missing)} part(s) of the recording are still on the way.")
+        raise UploadRefused("web.upload.missing")
     digest, size = hashlib.sha256(), 0
     temp = folder.with_suffix(".joining")
     with temp.open("wb") as out:
@@ -87,7 +87,7 @@ def _join(folder: Path, count: int) -> Joined:
             data = (folder / f"{n:06d}.part").read_bytes()
             size += len(data)
             if size > MAX_RECORDING_BYTES:
-                raise UploadRefused("That recording is too large to keep.")
+                raise UploadRefused("web.upload.too_large")
             digest.update(data)
             out.write(data)
     temp.replace(joined)

@@ -25,8 +25,10 @@ from adapters.whatsapp.transport import WhatsAppChannel
 from adapters.whatsapp.webhook import WhatsAppWebhook
 from bot.cli.app import Service
 from bot.cli.web_media import probe_recording
+from bot.runtime.catalogs import load_catalog
 from config.settings import Settings
 from conversations.events import Platform
+from conversations.texts import DEFAULT_LANGUAGE
 from storage.web_pages import WebPages
 
 log = logging.getLogger(__name__)
@@ -131,7 +133,7 @@ def add_web(service: Service, settings: Settings) -> WebChannel:
     channel = WebChannel(WebPages(service.db), Uploads(settings.media_dir / "web-uploads"))
     secure = bool(settings.public_url and settings.public_url.startswith("https://"))
     page = CandidatePage(channel, Keys(web_secret(settings), secure), probe_recording,
-                         clock=service.clock)
+                         load_catalog(DEFAULT_LANGUAGE), clock=service.clock)
     service.add_channel(channel)
     service.routes.update(page.routes())
     return channel

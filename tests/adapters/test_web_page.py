@@ -19,6 +19,7 @@ from adapters.web.routes import CandidatePage
 from adapters.web.security import COOKIE, Keys
 from adapters.web.uploads import Uploads
 from bot.cli.web_media import probe_recording
+from bot.runtime.catalogs import load_catalog
 from config.kit import AnswerFormat, Kit, Question
 from conversations.events import ButtonPressed, Event, MediaKind, MediaReceived, Started
 from storage.db import Database
@@ -67,7 +68,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[tuple[Page, Page, WebPages]]:
     channel = WebChannel(store, Uploads(tmp_path / "uploads"))
     await channel.start(sink)
     page = CandidatePage(channel, Keys(b"k" * 32, secure_cookies=False), probe_recording,
-                         clock=lambda: datetime.now(UTC))
+                         load_catalog("en"), clock=lambda: datetime.now(UTC))
     app = web.Application()
     for path, handler in page.routes().items():
         app.router.add_route("*", path, handler)
