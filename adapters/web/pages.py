@@ -191,7 +191,7 @@ class Pages:
 <div class="buttons">
 <button type="button" id="rec-voice" class="primary" hidden>{self.t("web.record.voice")}</button>
 <button type="button" id="rec-video" hidden>{self.t("web.record.video")}</button>
-<button type="button" id="rec-stop" hidden>{self.t("web.record.stop")}</button>
+<button type="button" id="rec-stop" class="primary" hidden>{self.t("web.record.stop")}</button>
 </div>
 <p id="rec-status" class="status" role="status" aria-live="polite"></p>
 <p class="hint"><a href="/i/{escape(token)}/check">{self.t("web.check.link")}</a></p>
