@@ -4,6 +4,7 @@ needs about its interview (is the token real, which countdown runs)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,6 +107,14 @@ class WebPages:
                 .order_by(WebMessageRow.id))
             return [ShownMessage(r.id, r.text, _unpack(r.buttons), r.status_slot, r.sent_at)
                     for r in rows]
+
+    async def stored(self, content_hashes: Sequence[str]) -> set[str]:
+        async with self._db.unit_of_work(read_only=True) as uow:
+            found = await uow.session.scalars(
+                select(AnswerPartRow.content_hash).where(
+                    AnswerPartRow.content_hash.in_(list(content_hashes)),
+                    AnswerPartRow.path.is_not(None)))
+            return {h for h in found if h}
 
     async def binding(self, token: str) -> Binding | None:
         async with self._db.unit_of_work(read_only=True) as uow:

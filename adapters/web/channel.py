@@ -60,7 +60,18 @@ class WebChannel:
     async def send(self, to: ConversationRef, message: RenderedMessage) -> SentMessage:
         shown = await self.store.add_message(to.chat_id, message.text, message.buttons,
                                              message.status_slot)
+        await self._sweep(to.chat_id)
         return SentMessage(message_id=str(shown))
+
+    async def _sweep(self, page: str) -> None:
+        """Joined recordings the blob store already holds (their part is committed as
+        stored, which is what the engine answers with a message) are removed here, so a
+        candidate's recording is kept once, where erasure and retention find it."""
+        held = await self.uploads.held(page)
+        if not held:
+            return
+        for content_hash in await self.store.stored(tuple(held)):
+            await self.uploads.forget(held[content_hash])
 
     async def edit(self, to: ConversationRef, message_id: str, message: RenderedMessage
                    ) -> None:

@@ -61,6 +61,16 @@ class Uploads:
             raise UploadRefused("web.upload.no_id")
         return path
 
+    async def held(self, page: str) -> dict[str, list[Path]]:
+        """The joined recordings still kept for a page, by SHA-256 (with their sidecars)."""
+        folder = self._root / page
+        if not folder.is_dir():
+            return {}
+        return await asyncio.to_thread(_held, folder)
+
+    async def forget(self, paths: list[Path]) -> None:
+        await asyncio.to_thread(_forget, paths)
+
     def ref_of(self, path: Path) -> str:
         return str(path.relative_to(self._root))
 
@@ -91,8 +101,22 @@ def _join(folder: Path, count: int) -> Joined:
             digest.update(data)
             out.write(data)
     temp.replace(joined)
+    folder.with_suffix(".sha256").write_text(digest.hexdigest())  # for `held`
     shutil.rmtree(folder, ignore_errors=True)  # the chunks live on in the joined file
     return Joined(joined, size, digest.hexdigest())
+
+
+def _held(page_folder: Path) -> dict[str, list[Path]]:
+    held: dict[str, list[Path]] = {}
+    for sidecar in page_folder.glob("*.sha256"):
+        held.setdefault(sidecar.read_text().strip(), []).extend(
+            [sidecar.with_suffix(".rec"), sidecar])
+    return held
+
+
+def _forget(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _sha256(path: Path) -> str:

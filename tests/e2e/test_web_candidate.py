@@ -202,6 +202,8 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         assert len(q2) == 1 and q2[0].startswith("video"), shown
         assert q3 == ["text: I like building calm, reliable tools for people."], shown
         assert token not in bot.logs()  # the link is the key: never written to the log
+        # Each recording is kept once, in the blob store (the upload copies are gone).
+        assert not list((tmp_path / "media" / "web-uploads").rglob("*.rec"))
     finally:
         await bot.stop()
 
