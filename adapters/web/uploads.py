@@ -16,6 +16,7 @@ RECORDING_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_CHUNKS = 2000  # ~66 minutes at one chunk per 2 s: far above any answer window
 MAX_RECORDING_BYTES = 300 * 1024 * 1024
+MAX_OPEN_RECORDINGS = 20  # per page: recordings started and not yet joined
 
 
 class UploadRefused(ValueError):
@@ -76,6 +77,11 @@ class Uploads:
 
 
 def _write(folder: Path, seq: int, data: bytes) -> None:
+    if not folder.exists():
+        page = folder.parent
+        started = sum(1 for p in page.iterdir() if p.is_dir()) if page.exists() else 0
+        if started >= MAX_OPEN_RECORDINGS:  # a page cannot fill the disk with beginnings
+            raise UploadRefused("web.upload.too_many")
     folder.mkdir(parents=True, exist_ok=True)
     part = folder / f"{seq:06d}.part"
     temp = folder / f"{seq:06d}.tmp"

@@ -211,3 +211,13 @@ def test_cookies_are_secure_behind_https() -> None:
     cookie = response.cookies[COOKIE]
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
     assert cookie["path"] == "/i/"
+
+
+async def test_a_page_cannot_start_recordings_without_end(
+        setup: tuple[Page, Page, WebPages]) -> None:
+    ada, _, _ = setup
+    await ada.post("open", csrf=await ada.csrf())
+    headers = {"X-CSRF-Token": await ada.csrf(), "X-Requested-With": "fetch"}
+    statuses = [(await ada.client.post(f"/i/{ada.token}/chunk?rec=started{n:04d}&seq=0",
+                                       data=b"x", headers=headers)).status for n in range(21)]
+    assert statuses == [200] * 20 + [422]
