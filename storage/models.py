@@ -270,7 +270,7 @@ class WebMessageRow(Base):
 
     __tablename__ = "web_messages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    token: Mapped[str] = mapped_column(String(64), index=True)
+    page_key: Mapped[str] = mapped_column(String(64), index=True)  # not the token itself
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[dict[str, Any]]  # {"buttons": [[label, payload], ...]}
     status_slot: Mapped[str | None] = mapped_column(String(64))

@@ -4,23 +4,31 @@ needs about its interview (is the token real, which countdown runs)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from config.kit import Kit
 from config.kit_codec import kit_from_dict
 from conversations.context import question_of
 from conversations.events import TimerKind
 from storage.db import Database
 from storage.models import (
+    AnswerPartRow,
+    AnswerRow,
     CampaignRow,
     InterviewRow,
     KitVersionRow,
     TimerRow,
+    TranscriptRow,
     WebMessageRow,
     WebSessionRow,
 )
+from storage.records import TranscriptStatus
 from storage.state_codec import state_from_json
 
 COUNTDOWNS = (TimerKind.PREP_END.value, TimerKind.ANSWER_END.value)
@@ -51,21 +59,23 @@ class PageFacts:
     question_no: int  # 0: the practice question (or none yet)
     questions: int
     question_text: str
+    # Captions of the candidate's own kept recordings: (question number, words said).
+    captions: tuple[tuple[int, str], ...] = ()
 
 
 class WebPages:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add_message(self, token: str, text: str, buttons: tuple[tuple[str, str], ...],
+    async def add_message(self, page: str, text: str, buttons: tuple[tuple[str, str], ...],
                           status_slot: str | None) -> int:
         async with self._db.unit_of_work() as uow:
             if buttons:  # the newest choices replace older ones: a page offers one set
                 await uow.session.execute(
                     update(WebMessageRow)
-                    .where(WebMessageRow.token == token)
+                    .where(WebMessageRow.page_key == page)
                     .values(buttons=_pack(())))
-            row = WebMessageRow(token=token, text=text, buttons=_pack(buttons),
+            row = WebMessageRow(page_key=page, text=text, buttons=_pack(buttons),
                                 status_slot=status_slot, sent_at=self._db.clock(),
                                 edited_at=None)
             uow.session.add(row)
@@ -73,30 +83,38 @@ class WebPages:
             await uow.commit()
             return row.id
 
-    async def edit_message(self, token: str, message_id: int, text: str,
+    async def edit_message(self, page: str, message_id: int, text: str,
                            buttons: tuple[tuple[str, str], ...]) -> None:
         async with self._db.unit_of_work() as uow:
             await uow.session.execute(
                 update(WebMessageRow)
-                .where(WebMessageRow.id == message_id, WebMessageRow.token == token)
+                .where(WebMessageRow.id == message_id, WebMessageRow.page_key == page)
                 .values(text=text, buttons=_pack(buttons), edited_at=self._db.clock()))
             await uow.commit()
 
-    async def clear_buttons(self, token: str, message_id: int) -> None:
+    async def clear_buttons(self, page: str, message_id: int) -> None:
         async with self._db.unit_of_work() as uow:
             await uow.session.execute(
                 update(WebMessageRow)
-                .where(WebMessageRow.id == message_id, WebMessageRow.token == token)
+                .where(WebMessageRow.id == message_id, WebMessageRow.page_key == page)
                 .values(buttons=_pack(())))
             await uow.commit()
 
-    async def messages(self, token: str) -> list[ShownMessage]:
+    async def messages(self, page: str) -> list[ShownMessage]:
         async with self._db.unit_of_work(read_only=True) as uow:
             rows = await uow.session.scalars(
-                select(WebMessageRow).where(WebMessageRow.token == token)
+                select(WebMessageRow).where(WebMessageRow.page_key == page)
                 .order_by(WebMessageRow.id))
             return [ShownMessage(r.id, r.text, _unpack(r.buttons), r.status_slot, r.sent_at)
                     for r in rows]
+
+    async def stored(self, content_hashes: Sequence[str]) -> set[str]:
+        async with self._db.unit_of_work(read_only=True) as uow:
+            found = await uow.session.scalars(
+                select(AnswerPartRow.content_hash).where(
+                    AnswerPartRow.content_hash.in_(list(content_hashes)),
+                    AnswerPartRow.path.is_not(None)))
+            return {h for h in found if h}
 
     async def binding(self, token: str) -> Binding | None:
         async with self._db.unit_of_work(read_only=True) as uow:
@@ -112,8 +130,16 @@ class WebPages:
                 return row.session_hash == session_hash
             uow.session.add(WebSessionRow(token=token, session_hash=session_hash,
                                           move_code=move_code, bound_at=self._db.clock()))
-            await uow.commit()
+            try:
+                await uow.commit()
+            except IntegrityError:  # another browser bound it a moment ago
+                await uow.rollback()
+                return await self._bound_to(token, session_hash)
             return True
+
+    async def _bound_to(self, token: str, session_hash: str) -> bool:
+        binding = await self.binding(token)
+        return binding is not None and binding.session_hash == session_hash
 
     async def move(self, token: str, code: str, session_hash: str, new_code: str) -> bool:
         """Moves the link to this browser when `code` is the one shown on the bound one."""
@@ -145,12 +171,26 @@ class WebPages:
                                        TimerRow.kind.in_(COUNTDOWNS),
                                        TimerRow.fired_at.is_(None))
                 .order_by(TimerRow.due_at.desc()))).first()
-            return PageFacts(title=title, phase=phase,
+            captions = await _captions(uow.session, interview_id, kit)
+            return PageFacts(title=title, phase=phase, captions=captions,
                              countdown=timer.kind if timer else None,
                              countdown_due=timer.due_at if timer else None,
                              formats=tuple(str(f) for f in question.formats),
                              question_no=max(state.question_index + 1, 0),
                              questions=len(kit.questions), question_text=question.text)
+
+
+async def _captions(session: AsyncSession, interview_id: str, kit: Kit
+                    ) -> tuple[tuple[int, str], ...]:
+    numbers = {q.id: n for n, q in enumerate(kit.questions, start=1)}
+    rows = await session.execute(
+        select(AnswerRow.question_id, TranscriptRow.text)
+        .join(AnswerPartRow, AnswerPartRow.answer_id == AnswerRow.id)
+        .join(TranscriptRow, TranscriptRow.part_id == AnswerPartRow.part_id)
+        .where(AnswerRow.interview_id == interview_id, AnswerRow.kept.is_(True),
+               AnswerRow.practice.is_(False), TranscriptRow.status == TranscriptStatus.DONE)
+        .order_by(AnswerRow.id, AnswerPartRow.seq))
+    return tuple((numbers.get(question, 0), text) for question, text in rows if text)
 
 
 def _pack(buttons: tuple[tuple[str, str], ...]) -> dict[str, list[list[str]]]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator
 
 from adapters.base import Capabilities, EventSink, SentMessage
@@ -24,9 +25,16 @@ CAPABILITIES = Capabilities(
 )
 
 
+def page_key(token: str) -> str:
+    """What stands for a link in conversation keys, event ids, logs and upload folders: the
+    token is the key to an interview, so it is never written there."""
+    return hashlib.sha256(f"web-page:{token}".encode()).hexdigest()[:32]
+
+
 def conversation_of(token: str) -> ConversationRef:
     """A web interview's conversation is its link: whichever browser holds the link."""
-    return ConversationRef(Platform.WEB, token, token)
+    key = page_key(token)
+    return ConversationRef(Platform.WEB, key, key)
 
 
 class WebChannel:
@@ -52,7 +60,18 @@ class WebChannel:
     async def send(self, to: ConversationRef, message: RenderedMessage) -> SentMessage:
         shown = await self.store.add_message(to.chat_id, message.text, message.buttons,
                                              message.status_slot)
+        await self._sweep(to.chat_id)
         return SentMessage(message_id=str(shown))
+
+    async def _sweep(self, page: str) -> None:
+        """Joined recordings the blob store already holds (their part is committed as
+        stored, which is what the engine answers with a message) are removed here, so a
+        candidate's recording is kept once, where erasure and retention find it."""
+        held = await self.uploads.held(page)
+        if not held:
+            return
+        for content_hash in await self.store.stored(tuple(held)):
+            await self.uploads.forget(held[content_hash])
 
     async def edit(self, to: ConversationRef, message_id: str, message: RenderedMessage
                    ) -> None:

@@ -8,7 +8,6 @@ never a 5xx; a failure on our side is a 503 the page's script retries.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import uuid
@@ -20,8 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.web import pages
-from adapters.web.channel import WebChannel, conversation_of
+from adapters.web.channel import WebChannel, conversation_of, page_key
+from adapters.web.pages import Pages
 from adapters.web.security import CSRF_FIELD, CSRF_HEADER, Keys, harden
 from adapters.web.store import Facts, Probe
 from adapters.web.uploads import Joined, UploadRefused, document_type
@@ -33,6 +32,8 @@ from conversations.events import (
     Started,
     TextReceived,
 )
+from conversations.messages import ParamValue
+from conversations.texts import Catalog
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -41,7 +42,6 @@ STATIC = Path(__file__).parent / "static"
 STATIC_TYPES = {"web.js": "text/javascript", "web.css": "text/css"}
 COMMANDS = frozenset({"status", "pause", "help"})
 MAX_TEXT = 20_000
-TRY_AGAIN = "Something went wrong on our side; nothing was lost. Please try again."
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,16 +56,19 @@ Action = Callable[[Posted], Awaitable[web.StreamResponse]]
 
 
 class Refused(Exception):
-    def __init__(self, status: int, why: str) -> None:
-        super().__init__(why)
-        self.status, self.why = status, why
+    """A request we answer with `status` and the catalog sentence `text_id`."""
+
+    def __init__(self, status: int, text_id: str, **params: ParamValue) -> None:
+        super().__init__(text_id)
+        self.status, self.text_id, self.params = status, text_id, params
 
 
 class CandidatePage:
-    def __init__(self, channel: WebChannel, keys: Keys, probe: Probe,
+    def __init__(self, channel: WebChannel, keys: Keys, probe: Probe, catalog: Catalog,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.channel, self.store = channel, channel.store
         self.keys, self.probe, self.clock = keys, probe, clock
+        self.pages, self.catalog = Pages(catalog), catalog
 
     def routes(self) -> dict[str, Handler]:
         posts = {"open": self.open, "press": self.press, "text": self.text,
@@ -90,18 +93,18 @@ class CandidatePage:
     async def page(self, request: web.Request) -> web.StreamResponse:
         token, facts = await self._facts(request)
         if facts is None:
-            return _html(pages.not_found(), 404)
+            return _html(self.pages.not_found(), 404)
         session = self.keys.session_of(request) or self.keys.new_session()
         csrf, binding = self.keys.csrf(session), await self.store.binding(token)
         if binding is None:
-            body, status = pages.landing(facts.title, token, csrf), 200
+            body, status = self.pages.landing(facts.title, token, csrf), 200
         elif binding.session_hash == self.keys.session_hash(session):
-            messages = await self.store.messages(token)
-            body, status = pages.interview(facts.title, token, csrf, facts, messages,
+            messages = await self.store.messages(page_key(token))
+            body, status = self.pages.interview(facts.title, token, csrf, facts, messages,
                                            self.clock(), binding.move_code), 200
         else:
             wrong = request.query.get("code") == "wrong"
-            body, status = pages.in_use(facts.title, token, csrf, wrong), 409
+            body, status = self.pages.in_use(facts.title, token, csrf, wrong), 409
         response = _html(body, status)
         self.keys.set_cookie(response, session)
         return response
@@ -111,15 +114,15 @@ class CandidatePage:
         if facts is None or not await self._owns(request, token):
             return harden(web.Response(status=409, text="in use"))
         session = self.keys.session_of(request) or ""
-        fragment = pages.live(token, self.keys.csrf(session), facts,
-                              await self.store.messages(token), self.clock())
+        fragment = self.pages.live(token, self.keys.csrf(session), facts,
+                              await self.store.messages(page_key(token)), self.clock())
         return _html(fragment)
 
     async def check(self, request: web.Request) -> web.StreamResponse:
         token, facts = await self._facts(request)
         if facts is None:
-            return _html(pages.not_found(), 404)
-        return _html(pages.device_check(facts.title, token))
+            return _html(self.pages.not_found(), 404)
+        return _html(self.pages.device_check(facts.title, token))
 
     # ---- actions -------------------------------------------------------------------------
 
@@ -129,25 +132,25 @@ class CandidatePage:
                 return harden(web.Response(status=405, text="method not allowed"))
             token, facts = await self._facts(request)
             if facts is None:
-                return _html(pages.not_found(), 404)
+                return _html(self.pages.not_found(), 404)
             try:
                 if request.content_type in ("application/x-www-form-urlencoded",
                                             "multipart/form-data"):
-                    posted = await request.post()
-                    form = {k: v for k, v in posted.items() if isinstance(v, str)}
+                    form = await _form(request)
                 else:
                     form = {}
                 given = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
                 if not self.keys.csrf_ok(self.keys.session_of(request), given):
-                    raise Refused(403, "This page was open for too long. Please reload it "
-                                       "and try again.")
+                    raise Refused(403, "web.refused.expired_page")
                 if action not in (self.open, self.move) and not await self._owns(request, token):
-                    raise Refused(409, "This link is in use on another device.")
+                    raise Refused(409, "web.refused.in_use")
                 return await action(Posted(request, token, facts, form))
             except Refused as refused:
-                return _answer(request, token, facts.title, refused.status, refused.why)
+                why = self.catalog.format(refused.text_id, refused.params)
+                return self._answer(request, token, facts.title, refused.status, why)
             except UploadRefused as refused:
-                return _answer(request, token, facts.title, 422, str(refused))
+                why = self.catalog.text(str(refused))
+                return self._answer(request, token, facts.title, 422, why)
         return handle
 
     async def open(self, posted: Posted) -> web.StreamResponse:
@@ -155,7 +158,7 @@ class CandidatePage:
         session = self.keys.session_of(request) or ""
         if not await self.store.bind(token, self.keys.session_hash(session),
                                      self.keys.move_code()):
-            raise Refused(409, "This link is in use on another device.")
+            raise Refused(409, "web.refused.in_use")
         await self._emit(Started(**self._common(request, token, "open"), invite_token=token))
         return _done(request, token)
 
@@ -163,21 +166,21 @@ class CandidatePage:
         request, token, facts = posted.request, posted.token, posted.facts
         payload = posted.form.get("payload", "")
         if not payload or len(payload) > 64:
-            raise Refused(400, "That choice is not one the page offered.")
+            raise Refused(400, "web.refused.choice")
         shown = posted.form.get("message", "")
         await self._emit(ButtonPressed(**self._common(request, token), payload=payload,
                                        message_ref=shown or None))
         after = await self.store.facts(token)
         if shown.isdigit() and after is not None and _moved_on(facts, after):
             # Acted on: its buttons are spent (a refused press keeps them on the page).
-            await self.store.clear_buttons(token, int(shown))
+            await self.store.clear_buttons(page_key(token), int(shown))
         return _done(request, token)
 
     async def text(self, posted: Posted) -> web.StreamResponse:
         request, token = posted.request, posted.token
         text = posted.form.get("text", "").strip()
         if len(text) > MAX_TEXT:
-            raise Refused(413, f"That answer is longer than {MAX_TEXT} characters.")
+            raise Refused(413, "web.refused.too_long_text", max=MAX_TEXT)
         if text:
             await self._emit(TextReceived(**self._common(request, token), text=text))
         return _done(request, token)
@@ -186,7 +189,7 @@ class CandidatePage:
         request, token = posted.request, posted.token
         name = posted.form.get("name", "")
         if name not in COMMANDS:
-            raise Refused(400, "That is not something the page offers.")
+            raise Refused(400, "web.refused.command")
         await self._emit(CommandReceived(**self._common(request, token), name=name))
         return _done(request, token)
 
@@ -205,8 +208,8 @@ class CandidatePage:
         request, token = posted.request, posted.token
         recording, seq = request.query.get("rec", ""), request.query.get("seq", "")
         if not seq.isdigit():
-            raise Refused(400, "That part of the recording has no number.")
-        await self.channel.uploads.put(token, recording, int(seq), await request.read())
+            raise Refused(400, "web.refused.unreadable")
+        await self.channel.uploads.put(page_key(token), recording, int(seq), await request.read())
         return harden(web.json_response({"stored": int(seq)}))
 
     async def finish(self, posted: Posted) -> web.StreamResponse:
@@ -214,14 +217,13 @@ class CandidatePage:
         body = await _json(request)
         recording, count = str(body.get("rec", "")), body.get("count")
         if not isinstance(count, int):
-            raise Refused(400, "The recording did not say how many parts it has.")
-        joined = await self.channel.uploads.join(token, recording, count)
+            raise Refused(400, "web.refused.unreadable")
+        joined = await self.channel.uploads.join(page_key(token), recording, count)
         if body.get("document") is True:
             return await self._document(posted, recording, joined, str(body.get("name", "")))
         found = await asyncio.to_thread(self.probe, joined.path)
         if found is None or not (found.has_audio or found.has_video):
-            raise Refused(422, "We could not play that recording. Please record again, or "
-                               "answer in writing if the question allows it.")
+            raise Refused(422, "web.refused.unplayable")
         kind = _kind(found.has_video, facts.formats)
         await self._emit(MediaReceived(
             **self._common(request, token, f"rec:{recording}"), kind=kind,
@@ -234,8 +236,7 @@ class CandidatePage:
                         ) -> web.StreamResponse:
         mime = await asyncio.to_thread(document_type, joined.path)
         if mime is None:
-            raise Refused(422, "We can take PDF, Word, OpenDocument or plain text files. "
-                               "Please send the file in one of those.")
+            raise Refused(422, "web.refused.document")
         await self._emit(MediaReceived(
             **self._common(posted.request, posted.token, f"rec:{recording}"),
             kind=MediaKind.DOCUMENT, file_ref=self.channel.uploads.ref_of(joined.path),
@@ -244,6 +245,12 @@ class CandidatePage:
         return harden(web.json_response({"saved": True, "sha256": joined.sha256}))
 
     # ---- helpers -------------------------------------------------------------------------
+
+    def _answer(self, request: web.Request, token: str, title: str, status: int, why: str
+                ) -> web.StreamResponse:
+        if _wants_json(request):
+            return harden(web.json_response({"ok": False, "why": why}, status=status))
+        return _html(self.pages.refused(title, token, why), status)
 
     async def _facts(self, request: web.Request) -> tuple[str, Facts | None]:
         token = request.match_info.get("token", "")
@@ -259,7 +266,7 @@ class CandidatePage:
     def _common(self, request: web.Request, token: str, key: str | None = None
                 ) -> dict[str, Any]:
         language = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0]
-        return {"event_id": f"web:{token}:{key or uuid.uuid4().hex}",
+        return {"event_id": f"web:{page_key(token)}:{key or uuid.uuid4().hex}",
                 "occurred_at": self.clock(), "conversation": conversation_of(token),
                 "language": language.strip()[:20] or None}
 
@@ -268,7 +275,7 @@ class CandidatePage:
             await self.channel.emit(event)
         except Exception as exc:
             log.exception("web: event %s could not be handled", event.event_id)
-            raise Refused(503, TRY_AGAIN) from exc
+            raise Refused(503, "web.refused.try_again") from exc
 
 
 def _moved_on(before: Facts, after: Facts) -> bool:
@@ -283,13 +290,21 @@ def _kind(has_video: bool, formats: tuple[str, ...]) -> MediaKind:
     return MediaKind.VIDEO
 
 
+async def _form(request: web.Request) -> dict[str, str]:
+    try:
+        posted = await request.post()
+    except ValueError as exc:  # a broken multipart body, bytes that are not text
+        raise Refused(400, "web.refused.unreadable") from exc
+    return {k: v for k, v in posted.items() if isinstance(v, str)}
+
+
 async def _json(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise Refused(400, "The page sent something we could not read.") from exc
+    except ValueError as exc:  # not JSON, not UTF-8
+        raise Refused(400, "web.refused.unreadable") from exc
     if not isinstance(body, dict):
-        raise Refused(400, "The page sent something we could not read.")
+        raise Refused(400, "web.refused.unreadable")
     return body
 
 
@@ -301,13 +316,6 @@ def _done(request: web.Request, token: str) -> web.StreamResponse:
     if _wants_json(request):
         return harden(web.json_response({"ok": True}))
     raise web.HTTPSeeOther(f"/i/{token}")
-
-
-def _answer(request: web.Request, token: str, title: str, status: int, why: str
-            ) -> web.StreamResponse:
-    if _wants_json(request):
-        return harden(web.json_response({"ok": False, "why": why}, status=status))
-    return _html(pages.refused(title, token, why), status)
 
 
 def _html(body: str, status: int = 200) -> web.Response:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +16,11 @@ RECORDING_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_CHUNKS = 2000  # ~66 minutes at one chunk per 2 s: far above any answer window
 MAX_RECORDING_BYTES = 300 * 1024 * 1024
+MAX_OPEN_RECORDINGS = 20  # per page: recordings started and not yet joined
 
 
 class UploadRefused(ValueError):
-    """The upload cannot be used; the text is safe to show the candidate."""
+    """The upload cannot be used; carries the catalog id of what to tell the candidate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +36,14 @@ class Uploads:
 
     def _folder(self, token: str, recording: str) -> Path:
         if not RECORDING_ID.fullmatch(recording):
-            raise UploadRefused("That recording has no usable id; please record again.")
+            raise UploadRefused("web.upload.no_id")
         return self._root / token / recording
 
     async def put(self, token: str, recording: str, seq: int, data: bytes) -> None:
         if not 0 <= seq < MAX_CHUNKS:
-            raise UploadRefused("That recording is too long to keep.")
+            raise UploadRefused("web.upload.too_long")
         if len(data) > MAX_CHUNK_BYTES:
-            raise UploadRefused("A part of that recording is too large.")
+            raise UploadRefused("web.upload.too_large")
         folder = self._folder(token, recording)
         await asyncio.to_thread(_write, folder, seq, data)
 
@@ -50,21 +52,36 @@ class Uploads:
         the missing ones, when not yet)."""
         folder = self._folder(token, recording)
         if not 0 < count <= MAX_CHUNKS:
-            raise UploadRefused("That recording is empty; please record again.")
+            raise UploadRefused("web.upload.empty")
         return await asyncio.to_thread(_join, folder, count)
 
     def path_of(self, file_ref: str) -> Path:
         """The joined file a `MediaReceived.file_ref` names (always inside our folder)."""
         path = (self._root / file_ref).resolve()
         if self._root.resolve() not in path.parents:
-            raise UploadRefused("not an uploaded recording")
+            raise UploadRefused("web.upload.no_id")
         return path
+
+    async def held(self, page: str) -> dict[str, list[Path]]:
+        """The joined recordings still kept for a page, by SHA-256 (with their sidecars)."""
+        folder = self._root / page
+        if not folder.is_dir():
+            return {}
+        return await asyncio.to_thread(_held, folder)
+
+    async def forget(self, paths: list[Path]) -> None:
+        await asyncio.to_thread(_forget, paths)
 
     def ref_of(self, path: Path) -> str:
         return str(path.relative_to(self._root))
 
 
 def _write(folder: Path, seq: int, data: bytes) -> None:
+    if not folder.exists():
+        page = folder.parent
+        started = sum(1 for p in page.iterdir() if p.is_dir()) if page.exists() else 0
+        if started >= MAX_OPEN_RECORDINGS:  # a page cannot fill the disk with beginnings
+            raise UploadRefused("web.upload.too_many")
     folder.mkdir(parents=True, exist_ok=True)
     part = folder / f"{seq:06d}.part"
     temp = folder / f"{seq:06d}.tmp"
@@ -78,7 +95,7 @@ def _join(folder: Path, count: int) -> Joined:
         return Joined(joined, joined.stat().st_size, _sha256(joined))
     missing = [n for n in range(count) if not (folder / f"{n:06d}.part").exists()]
     if missing:
-        raise UploadRefused(f"{len(missing)} part(s) of the recording are still on the way.")
+        raise UploadRefused("web.upload.missing")
     digest, size = hashlib.sha256(), 0
     temp = folder.with_suffix(".joining")
     with temp.open("wb") as out:
@@ -86,11 +103,26 @@ def _join(folder: Path, count: int) -> Joined:
             data = (folder / f"{n:06d}.part").read_bytes()
             size += len(data)
             if size > MAX_RECORDING_BYTES:
-                raise UploadRefused("That recording is too large to keep.")
+                raise UploadRefused("web.upload.too_large")
             digest.update(data)
             out.write(data)
     temp.replace(joined)
+    folder.with_suffix(".sha256").write_text(digest.hexdigest())  # for `held`
+    shutil.rmtree(folder, ignore_errors=True)  # the chunks live on in the joined file
     return Joined(joined, size, digest.hexdigest())
+
+
+def _held(page_folder: Path) -> dict[str, list[Path]]:
+    held: dict[str, list[Path]] = {}
+    for sidecar in page_folder.glob("*.sha256"):
+        held.setdefault(sidecar.read_text().strip(), []).extend(
+            [sidecar.with_suffix(".rec"), sidecar])
+    return held
+
+
+def _forget(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _sha256(path: Path) -> str:

@@ -34,10 +34,12 @@ from bot.cli.roles import Role
 from bot.cli.web_media import probe_recording
 from bot.review.board import BoardStore
 from bot.review.places import ReviewPlaces
+from bot.runtime.catalogs import load_catalog
 from bot.runtime.statuses import DeliveryReports
 from config.settings import Settings
 from conversations.events import Platform
 from conversations.review_board import BOARD_PLACE
+from conversations.texts import DEFAULT_LANGUAGE
 from storage.db import Database
 from storage.leader import AdvisoryLeadership
 from storage.web_pages import WebPages
@@ -192,7 +194,7 @@ def add_web(service: Service, settings: Settings) -> WebChannel:
     channel = WebChannel(WebPages(service.db), Uploads(settings.media_dir / "web-uploads"))
     secure = bool(settings.public_url and settings.public_url.startswith("https://"))
     page = CandidatePage(channel, Keys(web_secret(settings), secure), probe_recording,
-                         clock=service.clock)
+                         load_catalog(DEFAULT_LANGUAGE), clock=service.clock)
     service.add_channel(channel)
     service.routes.update(page.routes())
     return channel

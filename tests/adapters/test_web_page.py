@@ -19,6 +19,7 @@ from adapters.web.routes import CandidatePage
 from adapters.web.security import COOKIE, Keys
 from adapters.web.uploads import Uploads
 from bot.cli.web_media import probe_recording
+from bot.runtime.catalogs import load_catalog
 from config.kit import AnswerFormat, Kit, Question
 from conversations.events import ButtonPressed, Event, MediaKind, MediaReceived, Started
 from storage.db import Database
@@ -67,7 +68,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[tuple[Page, Page, WebPages]]:
     channel = WebChannel(store, Uploads(tmp_path / "uploads"))
     await channel.start(sink)
     page = CandidatePage(channel, Keys(b"k" * 32, secure_cookies=False), probe_recording,
-                         clock=lambda: datetime.now(UTC))
+                         load_catalog("en"), clock=lambda: datetime.now(UTC))
     app = web.Application()
     for path, handler in page.routes().items():
         app.router.add_route("*", path, handler)
@@ -171,3 +172,52 @@ async def test_documents_are_recognised_by_their_bytes_not_their_name(
     [document] = [e for e in ada.events if isinstance(e, MediaReceived)]
     assert document.kind == MediaKind.DOCUMENT and document.mime == "application/pdf"
     assert document.file_name == "cv.pdf"
+
+
+HOSTILE_BODIES = [
+    b"", b"\x00\xff\xfe", b"{", b"[]", b'{"rec": 5, "count": "x"}',
+    b'{"rec": "../../etc", "count": 1}', b'{"rec": "abcdefgh12", "count": -1}',
+    b'{"rec": "abcdefgh12", "count": 99999}', b"payload=" + b"x" * 5000,
+    b"name=%00&payload=%ff", b"text=" + "\ud800".encode("utf-8", "surrogatepass"),
+    b"code=%C0%AF", "text=é\u0000".encode(),
+]
+CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/json",
+                 "multipart/form-data; boundary=x"]
+
+
+async def test_hostile_posts_get_a_4xx_never_a_5xx(setup: tuple[Page, Page, WebPages]) -> None:
+    ada, _, _ = setup
+    await ada.post("open", csrf=await ada.csrf())
+    csrf = await ada.csrf()
+    statuses: set[int] = set()
+    for action in ("press", "text", "command", "move", "chunk", "finish", "open"):
+        for body in HOSTILE_BODIES:
+            for content_type in CONTENT_TYPES:
+                queries = ("?rec=../x&seq=1", "?rec=abcdefgh12&seq=-1", "?rec=abcdefgh12&seq=0"
+                           ) if action == "chunk" else ("",)
+                for query in queries:
+                    response = await ada.client.post(
+                        f"/i/{ada.token}/{action}{query}", data=body, allow_redirects=False,
+                        headers={"Content-Type": content_type, "X-CSRF-Token": csrf})
+                    statuses.add(response.status)
+                    assert response.status < 500, (action, body, content_type, query)
+    assert statuses <= {200, 303, 400, 403, 409, 413, 422}, statuses
+    assert not any(isinstance(e, MediaReceived) for e in ada.events)
+
+
+def test_cookies_are_secure_behind_https() -> None:
+    response = web.Response()
+    Keys(b"k" * 32, secure_cookies=True).set_cookie(response, "s" * 40)
+    cookie = response.cookies[COOKIE]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/i/"
+
+
+async def test_a_page_cannot_start_recordings_without_end(
+        setup: tuple[Page, Page, WebPages]) -> None:
+    ada, _, _ = setup
+    await ada.post("open", csrf=await ada.csrf())
+    headers = {"X-CSRF-Token": await ada.csrf(), "X-Requested-With": "fetch"}
+    statuses = [(await ada.client.post(f"/i/{ada.token}/chunk?rec=started{n:04d}&seq=0",
+                                       data=b"x", headers=headers)).status for n in range(21)]
+    assert statuses == [200] * 20 + [422]

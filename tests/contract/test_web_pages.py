@@ -4,6 +4,7 @@ choices replace older ones, edits change text in place), the browser a link is b
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from storage.db import Database
@@ -52,3 +53,10 @@ async def test_facts_name_the_question_and_the_running_countdown(
         await uow.commit()
     facts = await pages.facts(state.invite_token)
     assert facts is not None and facts.countdown == "prep_end" and facts.countdown_due == due
+
+
+async def test_two_browsers_opening_at_once_bind_it_once(db: Database) -> None:
+    pages = WebPages(db)
+    results = await asyncio.gather(*(pages.bind("tok", f"hash-{n}", "111111") for n in range(4)),
+                                   return_exceptions=True)
+    assert sorted(r is True for r in results) == [False, False, False, True], results

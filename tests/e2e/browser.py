@@ -47,7 +47,7 @@ async def shot(page: Page, name: str) -> None:
 
 FOCUSED_BUTTON = """() => { const a = document.activeElement;
   if (!a || a.disabled || a.offsetParent === null) return null;
-  if (a.tagName === 'BUTTON') return a.textContent.trim();
+  if (a.tagName === 'BUTTON') return a.textContent.replace(/\\s+/g, ' ').trim();
   if (a.tagName === 'TEXTAREA' || a.tagName === 'INPUT') return '#' + a.id;
   return null; }"""
 

@@ -9,6 +9,12 @@
   const CHUNK_MS = 2000, PIECE = 512 * 1024, POLL_MS = 1000;
   const FINAL = ["submitted", "expired", "withdrawn", "declined", "erased"];
   let recording = null;
+  const holder = document.getElementById("texts");
+  const TEXTS = holder ? JSON.parse(holder.textContent) : {};
+  function text(id, params) {  // a catalog sentence (web.js.<id>) with its {placeholders}
+    return (TEXTS[id] || id).replace(/\{(\w+)\}/g, function (all, name) {
+      return params && name in params ? String(params[name]) : all; });
+  }
 
   function csrf() { return main && main.dataset.csrf; }
   function headers(extra) {
@@ -55,6 +61,7 @@
       const hadFocus = now.contains(document.activeElement) ||
         document.activeElement === document.body;
       now.replaceWith(next);
+      announce(next);
       bindForms(next);
       showControls();
       if (hadFocus) focusNewest();
@@ -62,6 +69,14 @@
       const c = next.querySelector("#countdown"), old = document.getElementById("countdown");
       if (c && old) old.dataset.left = c.dataset.left;  // resynchronise with the server
     }
+  }
+
+  // The live part is replaced as a whole, so screen readers hear the newest message from a
+  // status region that stays in place.
+  function announce(el) {
+    const items = el.querySelectorAll(".messages > .message");
+    const region = document.getElementById("announce");
+    if (items.length && region) region.textContent = items[items.length - 1].textContent;
   }
 
   function focusNewest() {
@@ -79,7 +94,12 @@
     if (!c) return;
     const left = Math.max(0, Number(c.dataset.left) - 1);
     c.dataset.left = String(left);
-    c.textContent = c.dataset.words + ": " + clock(left) + " left";
+    c.textContent = c.dataset.template.replace("{what}", c.dataset.what)
+      .replace("{time}", clock(left));
+    // The answer window is over (by the server's clock): what was recorded is sent.
+    if (left === 0 && live().dataset.phase === "answering" && recording && !recording.stopped) {
+      stopRecording();
+    }
   }
 
   // ---- forms -----------------------------------------------------------------------------
@@ -101,10 +121,10 @@
       const response = await fetch(form.action, {
         method: "POST", headers: headers(), body: new URLSearchParams(new FormData(form)) });
       const body = await response.json().catch(function () { return {}; });
-      if (!response.ok) { say(body.why || "That did not go through; please try again."); }
+      if (!response.ok) { say(body.why || text("not_through")); }
       else if (form.id === "text-form") { form.reset(); count(); }
     } catch (e) {
-      say("You seem to be offline; nothing was sent. Please try again when connected.");
+      say(text("offline"));
     } finally {
       if (button) button.disabled = false;
     }
@@ -116,7 +136,7 @@
     const out = document.getElementById("word-count");
     if (!area || !out) return;
     const words = area.value.trim() ? area.value.trim().split(/\s+/).length : 0;
-    out.textContent = words + (words === 1 ? " word" : " words");
+    out.textContent = words === 1 ? text("one_word") : text("words", { count: words });
   }
 
   // ---- recording -------------------------------------------------------------------------
@@ -137,8 +157,7 @@
         video ? { audio: true, video: { facingMode: "user", width: { ideal: 640 } } }
               : { audio: true });
     } catch (e) {
-      say("We cannot use your " + (video ? "camera" : "microphone") +
-          ". Allow it in the browser, or answer another way."); return;
+      say(text(video ? "no_camera" : "no_microphone")); return;
     }
     const type = pickType(video);
     const recorder = new MediaRecorder(stream, Object.assign(
@@ -158,7 +177,7 @@
     recorder.start(CHUNK_MS);
     showControls();
     document.getElementById("rec-stop").focus();
-    say("Recording… it is saved as you go.");
+    say(text("recording"));
   }
 
   function stopRecording() {
@@ -168,7 +187,7 @@
     const preview = document.getElementById("preview");
     if (preview) { preview.hidden = true; preview.srcObject = null; }
     showControls();
-    say("Uploading…");
+    say(text("uploading"));
   }
 
   async function send(url, init) {  // retried with backoff until the server has it
@@ -178,8 +197,7 @@
         if (response.ok || (response.status >= 400 && response.status < 500 &&
                             response.status !== 408 && response.status !== 429)) return response;
       } catch (e) { /* offline: try again */ }
-      say("Connection lost; your recording is kept here and will be sent when you are " +
-          "back online…");
+      say(text("connection_lost"));
       await wait(delay);
     }
   }
@@ -195,9 +213,9 @@
           { "Content-Type": "application/octet-stream" }), body: piece.blob });
         if (!response.ok) { return failed(rec, response); }
         rec.queue.shift();
-        if (!rec.stopped) say("Recording… " + clock(Math.round((Date.now() - rec.started) / 1000)) +
-                              ", saved as you go.");
-        else say("Uploading… " + rec.queue.length + " part(s) left.");
+        if (!rec.stopped) {
+          say(text("recording_for", { time: clock(Math.round((Date.now() - rec.started) / 1000)) }));
+        } else say(text("uploading_left", { count: rec.queue.length }));
       }
       if (rec.stopped) await finish(rec);
     } finally { rec.pumping = false; }
@@ -208,7 +226,7 @@
       { "Content-Type": "application/json" }), body: JSON.stringify({ rec: rec.id, count: rec.seq }) });
     if (!response.ok) { return failed(rec, response); }
     recording = null;
-    say("Saved.");
+    say(text("saved"));
     showControls();
     await refresh();
   }
@@ -216,7 +234,7 @@
   async function failed(rec, response) {
     const body = await response.json().catch(function () { return {}; });
     recording = null;
-    say(body.why || "That recording could not be sent; please record again.");
+    say(body.why || text("not_sent"));
     showControls();
   }
 
@@ -225,7 +243,7 @@
     const input = document.getElementById("answer-file");
     const status = document.getElementById("file-status");
     const file = input.files && input.files[0];
-    if (!file) { status.textContent = "Choose a file first."; input.focus(); return; }
+    if (!file) { status.textContent = text("choose_file"); input.focus(); return; }
     const id = newId();
     let seq = 0;
     for (let at = 0; at < file.size; at += PIECE) {
@@ -234,13 +252,14 @@
         body: file.slice(at, at + PIECE) });
       if (!response.ok) { status.textContent = (await response.json()).why; return; }
       seq += 1;
-      status.textContent = "Uploading… " + Math.round(100 * Math.min(1, (at + PIECE) / file.size)) + "%";
+      status.textContent = text("uploading_percent",
+        { percent: Math.round(100 * Math.min(1, (at + PIECE) / file.size)) });
     }
     const response = await send(base + "/finish", { method: "POST", headers: headers(
       { "Content-Type": "application/json" }),
       body: JSON.stringify({ rec: id, count: seq, document: true, name: file.name }) });
     const body = await response.json().catch(function () { return {}; });
-    status.textContent = response.ok ? "Saved." : (body.why || "That file could not be sent.");
+    status.textContent = response.ok ? text("saved") : (body.why || text("not_sent"));
     if (response.ok) input.value = "";
     await refresh();
   }
@@ -263,10 +282,10 @@
         data.forEach(function (v) { peak = Math.max(peak, Math.abs(v - 128) / 128); });
         meter.value = peak; meter.textContent = Math.round(peak * 100) + "%";
       }, 200);
-      status.textContent = "Your camera and microphone work. Speak: the level moves.";
+      status.textContent = text("check_works");
+      document.getElementById("check-start").hidden = true;
     } catch (e) {
-      status.textContent = "We cannot use your camera or microphone. Allow them in the " +
-        "browser settings, or answer in writing where the question allows it.";
+      status.textContent = text("check_failed");
     }
   }
 
@@ -277,7 +296,7 @@
     bindForms(main);
     showControls();
     const area = document.getElementById("answer-text");
-    if (area) area.addEventListener("input", count);
+    if (area) { area.addEventListener("input", count); count(); }
     document.getElementById("rec-voice").addEventListener("click", function () { startRecording(false); });
     document.getElementById("rec-video").addEventListener("click", function () { startRecording(true); });
     document.getElementById("rec-stop").addEventListener("click", stopRecording);

@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('web_messages',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('page_key', sa.String(length=64), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('buttons', sa.JSON(), nullable=False),
     sa.Column('status_slot', sa.String(length=64), nullable=True),
@@ -30,7 +30,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_web_messages'))
     )
     with op.batch_alter_table('web_messages', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_web_messages_token'), ['token'], unique=False)
+        batch_op.create_index(batch_op.f('ix_web_messages_page_key'), ['page_key'], unique=False)
     op.create_table('web_sessions',
     sa.Column('token', sa.String(length=64), nullable=False),
     sa.Column('session_hash', sa.String(length=64), nullable=False),
@@ -43,5 +43,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('web_sessions')
     with op.batch_alter_table('web_messages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_web_messages_token'))
+        batch_op.drop_index(batch_op.f('ix_web_messages_page_key'))
     op.drop_table('web_messages')
