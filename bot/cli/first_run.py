@@ -1,7 +1,7 @@
 """First run: with no chat platform configured, `run` offers the product in a browser. A
 demo campaign is made once from a kit in `config/kits/`, and each start prints a fresh
-(or still unopened) invite to try as a candidate, plus the reviewer board's link once the
-board can make one (`reviewer_board_link`)."""
+(or still unopened) invite to try as a candidate, plus a one-time sign-in link to the
+reviewer board (`reviewer_board_link`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import config
 from adapters.web.invites import WebInvites
+from bot.review.board_links import mint_reviewer_link
 from config.kit_loader import load_kit
 from config.settings import Settings
 from conversations.state import Phase
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 DEMO_SLUG = "demo"
 DEMO_KIT = Path(config.__file__).parent / "kits" / "support-screen.yaml"
 DEMO_CANDIDATE = "Demo candidate"
+DEMO_REVIEWER = "Demo reviewer"
 
 Echo = Callable[[str], None]
 
@@ -44,11 +46,10 @@ async def demo_invite(db: Database) -> str:
         return invite.invite_token
 
 
-def reviewer_board_link(settings: Settings, db: Database) -> str | None:
-    """HOOK for the reviewer board (issue 13, part B): return a one-time sign-in link to
-    `/review` for the demo's reviewer. None until the board lands; then `announce` prints
-    "review it as a reviewer" too."""
-    return None
+async def reviewer_board_link(settings: Settings, db: Database) -> str:
+    """A one-time sign-in link to `/review` for whoever runs the demo: as a recruiter, so
+    they can score and also decide (a fresh link each start: links are used once)."""
+    return await mint_reviewer_link(db, settings, DEMO_REVIEWER, recruiter=True)
 
 
 async def announce(settings: Settings, db: Database, echo: Echo) -> None:
@@ -57,6 +58,4 @@ async def announce(settings: Settings, db: Database, echo: Echo) -> None:
         return
     token = await demo_invite(db)
     echo(f"try the interview as a candidate: {WebInvites(settings.web_base_url).link(token)}")
-    board = reviewer_board_link(settings, db)
-    if board is not None:
-        echo(f"review it as a reviewer: {board}")
+    echo(f"review it as a reviewer: {await reviewer_board_link(settings, db)}")

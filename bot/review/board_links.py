@@ -48,13 +48,6 @@ def actor_for(name: str) -> str:
     return f"{WEB_PLATFORM}:{name.removeprefix(WEB_PLATFORM + ':')}"
 
 
-def board_base_url(settings: Settings) -> str:
-    """PUBLIC_URL when set, else the service's own address."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    return f"http://{settings.http_host}:{settings.http_port}"
-
-
 async def mint_reviewer_link(
     db: Database, settings: Settings, name: str, *, recruiter: bool = False,
     clock: Clock = system_clock,
@@ -67,7 +60,7 @@ async def mint_reviewer_link(
         await uow.audit.log("cli", "reviewer_link_made", None,
                             {"actor": actor, "recruiter": recruiter}, clock())
         await uow.commit()
-    return f"{board_base_url(settings)}{SIGN_IN_PATH}{token}"
+    return f"{settings.web_base_url}{SIGN_IN_PATH}{token}"
 
 
 @dataclass
