@@ -61,7 +61,7 @@ class MediaStore:
     async def put(self, chunks: AsyncIterator[bytes]) -> StoredBlob:
         """Stream chunks into the store; returns the hash, final path and size."""
         tmp_dir = self.root / "tmp"
-        await asyncio.to_thread(_private_dir, tmp_dir)
+        await asyncio.to_thread(private_dir, tmp_dir)
         fd, tmp_name = await asyncio.to_thread(tempfile.mkstemp, dir=tmp_dir, suffix=".part")
         digest = hashlib.sha256()
         size = 0
@@ -126,7 +126,7 @@ def _flush_and_sync(fh: BinaryIO) -> None:
     os.fsync(fh.fileno())
 
 
-def _private_dir(path: Path) -> None:
+def private_dir(path: Path) -> None:
     """Answers are personal data: every folder of the store is 0700 (files are 0600, as
     mkstemp creates them). Parents are created one by one, each with the mode."""
     missing = [p for p in (path, *path.parents) if not p.exists()]
@@ -136,7 +136,7 @@ def _private_dir(path: Path) -> None:
 
 
 def _move_into_place(tmp: Path, final: Path) -> None:
-    _private_dir(final.parent)
+    private_dir(final.parent)
     if final.exists():  # same content already stored
         tmp.unlink()
         return

@@ -38,7 +38,7 @@ from storage.blobs import (
     MediaStoreUnavailable,
     StoredBlob,
     _move_into_place,
-    _private_dir,
+    private_dir,
 )
 
 log = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ class S3MediaStore(MediaStore):
                         from exc
                 raise
         tmp_dir = self.root / "tmp"
-        await asyncio.to_thread(_private_dir, tmp_dir)
+        await asyncio.to_thread(private_dir, tmp_dir)
         fd, tmp_name = await asyncio.to_thread(tempfile.mkstemp, dir=tmp_dir, suffix=".part")
         digest = hashlib.sha256()
         try:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 RECORDING_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_CHUNK_BYTES = 4 * 1024 * 1024
@@ -82,10 +84,11 @@ def _write(folder: Path, seq: int, data: bytes) -> None:
         started = sum(1 for p in page.iterdir() if p.is_dir()) if page.exists() else 0
         if started >= MAX_OPEN_RECORDINGS:  # a page cannot fill the disk with beginnings
             raise UploadRefused("web.upload.too_many")
-    folder.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     part = folder / f"{seq:06d}.part"
     temp = folder / f"{seq:06d}.tmp"
-    temp.write_bytes(data)
+    with _private_file(temp) as out:
+        out.write(data)
     temp.replace(part)  # a chunk is either wholly there or not at all
 
 
@@ -98,7 +101,7 @@ def _join(folder: Path, count: int) -> Joined:
         raise UploadRefused("web.upload.missing")
     digest, size = hashlib.sha256(), 0
     temp = folder.with_suffix(".joining")
-    with temp.open("wb") as out:
+    with _private_file(temp) as out:
         for n in range(count):
             data = (folder / f"{n:06d}.part").read_bytes()
             size += len(data)
@@ -107,7 +110,8 @@ def _join(folder: Path, count: int) -> Joined:
             digest.update(data)
             out.write(data)
     temp.replace(joined)
-    folder.with_suffix(".sha256").write_text(digest.hexdigest())  # for `held`
+    with _private_file(folder.with_suffix(".sha256")) as out:  # for `held`
+        out.write(digest.hexdigest().encode())
     shutil.rmtree(folder, ignore_errors=True)  # the chunks live on in the joined file
     return Joined(joined, size, digest.hexdigest())
 
@@ -155,3 +159,15 @@ def document_type(path: Path) -> str | None:
         if exc.start < len(head) - 4:  # not just a character cut at the 4 KiB boundary
             return None
     return "text/plain" if head and b"\x00" not in head else None
+
+
+def _private_folder(folder: Path) -> None:
+    """Recordings are personal data, kept like the media store's: folders 0700, files 0600
+    (mkdir's mode is masked by the umask, hence the chmod)."""
+    for missing in reversed([p for p in (folder, *folder.parents) if not p.exists()]):
+        missing.mkdir(mode=0o700, exist_ok=True)
+        missing.chmod(0o700)
+
+
+def _private_file(path: Path) -> BinaryIO:
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")

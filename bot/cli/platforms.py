@@ -40,6 +40,7 @@ from config.settings import Settings
 from conversations.events import Platform
 from conversations.review_board import BOARD_PLACE
 from conversations.texts import DEFAULT_LANGUAGE
+from storage.blobs import private_dir
 from storage.db import Database
 from storage.leader import AdvisoryLeadership
 from storage.web_pages import WebPages
@@ -206,7 +207,7 @@ def web_secret(settings: Settings) -> bytes:
         return settings.web_secret.get_secret_value().encode()
     path = settings.media_dir / ".web-key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # MEDIA_DIR holds answers: its folders are 0700
         path.touch(mode=0o600)
         path.write_bytes(secrets.token_bytes(32))
     return path.read_bytes()
