@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+PAGE_KEY = re.compile(r"[0-9a-f]{32}")  # adapters/web/channel.page_key
 RECORDING_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_CHUNKS = 2000  # ~66 minutes at one chunk per 2 s: far above any answer window
@@ -73,6 +74,11 @@ class Uploads:
 
     async def forget(self, paths: list[Path]) -> None:
         await asyncio.to_thread(_forget, paths)
+
+    async def erase_page(self, page: str) -> None:
+        """Everything kept for a page (its folder); `page` is a page key, nothing else."""
+        if PAGE_KEY.fullmatch(page):
+            await asyncio.to_thread(shutil.rmtree, self._root / page, True)
 
     def ref_of(self, path: Path) -> str:
         return str(path.relative_to(self._root))

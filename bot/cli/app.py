@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from procrastinate import App
 
-from adapters.base import Channel
+from adapters.base import Channel, KeepsLocalFiles
 from bot.cli.invite_links import invite_makers
 from bot.cli.roles import Role, build_timers, build_transcription, open_queue
 from bot.cli.web import Handler, build_app, start_site
@@ -197,9 +198,16 @@ class Service:
         for listener in self.listeners:
             listener.on_commit(after)
         if after.erased_media:
-            task = asyncio.create_task(self._delete_media(after.erased_media))
-            self._chores.add(task)
-            task.add_done_callback(self._chores.discard)
+            self._chore(self._delete_media(after.erased_media))
+        for conversation in after.erased_conversations:
+            channel = self.channels.get(conversation.platform)
+            if isinstance(channel, KeepsLocalFiles):
+                self._chore(channel.erase_local_files(conversation))
+
+    def _chore(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._chores.add(task)
+        task.add_done_callback(self._chores.discard)
 
     async def _delete_media(self, paths: list[str]) -> None:
         for path in paths:

@@ -66,7 +66,7 @@ async def create_slack_invites(
     settings: Settings, slug: str, people: list[tuple[str, str]], echo: Echo
 ) -> int:
     """`people` are (name or "", user id as written); the exit code."""
-    from bot.cli.platforms import slack_inviter
+    from bot.cli.platform_slack import slack_inviter
 
     slack = slack_inviter(settings)
     if slack is None:

@@ -9,9 +9,16 @@ from uuid import uuid4
 
 from sqlalchemy import and_, delete, or_, select, update
 
-from conversations.events import ConversationRef
+from conversations.events import ConversationRef, Platform
 from conversations.state import FINAL_PHASES, InterviewState, Phase
-from storage.models import AnswerPartRow, AnswerRow, InterviewRow, TranscriptRow
+from storage.models import (
+    AnswerPartRow,
+    AnswerRow,
+    InterviewRow,
+    TranscriptRow,
+    WebMessageRow,
+    WebSessionRow,
+)
 from storage.repositories._base import Repository
 from storage.state_codec import state_from_json, state_to_json
 
@@ -132,11 +139,13 @@ class InterviewRepository(Repository):
         return True
 
     async def erase_answers(self, interview_id: str) -> list[str]:
-        """Delete the interview's answers, parts and transcripts.
+        """Delete the interview's answers, parts and transcripts, and what its web page
+        kept (the messages it showed, the browser its link is bound to).
 
         Returns the media paths no other remaining part refers to (blobs are shared by
         content hash), for the caller to delete after commit.
         """
+        await self._erase_web_page(interview_id)
         answer_ids = select(AnswerRow.id).where(AnswerRow.interview_id == interview_id)
         mine = or_(
             AnswerPartRow.interview_id == interview_id, AnswerPartRow.answer_id.in_(answer_ids)
@@ -170,6 +179,19 @@ class InterviewRepository(Repository):
             )
         )
         return sorted(p for p in paths if p not in still_used)
+
+    async def _erase_web_page(self, interview_id: str) -> None:
+        row = await self._session.get(InterviewRow, interview_id)
+        if row is None:
+            return
+        await self._session.execute(
+            delete(WebSessionRow).where(WebSessionRow.token == row.invite_token)
+            .execution_options(synchronize_session=False))
+        platform, _, rest = (row.conversation_key or "").partition(":")
+        if platform == Platform.WEB:  # "web:<page key>:": the page is keyed by its chat id
+            await self._session.execute(
+                delete(WebMessageRow).where(WebMessageRow.page_key == rest.split(":")[0])
+                .execution_options(synchronize_session=False))
 
 
 def _fill(row: InterviewRow, state: InterviewState, now: datetime) -> None:

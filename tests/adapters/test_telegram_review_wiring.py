@@ -17,7 +17,7 @@ from adapters.telegram.review_channel import TelegramReviewChannel
 from adapters.telegram.review_inbound import ReviewInbound
 from adapters.telegram.transport import TelegramChannel
 from bot.cli.app import Service
-from bot.cli.platforms import add_telegram_reviewers
+from bot.cli.platform_telegram import add_telegram_reviewers
 from bot.review.places import ReviewPlaces
 from config.kit import Kit, Question
 from config.settings import Settings

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from conversations.events import ConversationRef
 from storage.db import Database
 from storage.web_pages import WebPages
 from tests.contract.conftest import FakeClock
@@ -60,3 +61,25 @@ async def test_two_browsers_opening_at_once_bind_it_once(db: Database) -> None:
     results = await asyncio.gather(*(pages.bind("tok", f"hash-{n}", "111111") for n in range(4)),
                                    return_exceptions=True)
     assert sorted(r is True for r in results) == [False, False, False, True], results
+
+
+async def test_erasing_answers_deletes_what_the_web_page_kept(db: Database) -> None:
+    """The page's messages (what the engine told the candidate) and the browser binding go
+    with the answers (recruiter's erase, retention); another link's page stays."""
+    mine, other = await make_interview(db), await make_interview(db, "other")
+    page, elsewhere = "a" * 32, "b" * 32
+    async with db.unit_of_work() as uow:
+        assert await uow.interviews.bind(mine.interview_id, ConversationRef("web", page, page))
+        await uow.commit()
+    pages = WebPages(db)
+    await pages.add_message(page, "Question 1 of 2", (("Done", "done"),), None)
+    await pages.add_message(elsewhere, "Hello", (), None)
+    assert await pages.bind(mine.invite_token, "hash-a", "111111")
+    assert await pages.bind(other.invite_token, "hash-b", "222222")
+    async with db.unit_of_work() as uow:
+        await uow.interviews.erase_answers(mine.interview_id)
+        await uow.commit()
+    assert await pages.messages(page) == []
+    assert await pages.binding(mine.invite_token) is None
+    assert [m.text for m in await pages.messages(elsewhere)] == ["Hello"]
+    assert await pages.binding(other.invite_token) is not None

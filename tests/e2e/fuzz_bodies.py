@@ -151,3 +151,34 @@ TIMESTAMP_HEADER = st.one_of(
     st.just("now"), st.just("now"), st.just("now"),
     st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=12),
 )
+
+
+# The web candidate page (/i/<token>/...) and the reviewer board (/review/...): forms whose
+# fields are the pages' own (so the CSRF check passes and the handlers parse them), JSON for
+# a finished recording, raw bytes for a chunk; each mixed with arbitrary bytes.
+WEB_FIELD = st.sampled_from(["payload", "message", "text", "name", "code", "comment",
+                             "decision", "reason", "s-1-1", "s-3-4"]) | FORM_TEXT
+WEB_VALUE = st.one_of(FORM_TEXT, st.sampled_from(
+    ["", "0", "1", "4", "9", "-1", "99999999999999999999", "status", "pause", "help",
+     "advance", "reject", "hold", "ready", "begin", "keep", "retake", "done"]),
+    st.integers(min_value=0, max_value=10**7).map(str), st.just("x" * 5000))
+
+
+def web_form_body(csrf: str) -> st.SearchStrategy[bytes]:
+    """A form with the right `csrf` (mostly) and generated fields."""
+    fields = st.dictionaries(WEB_FIELD, WEB_VALUE, max_size=5)
+    token = st.one_of(st.just(csrf), st.just(csrf), st.just(csrf), FORM_TEXT)
+    signed = st.tuples(token, fields).map(
+        lambda tf: urlencode({"csrf": tf[0], **tf[1]}).encode())
+    return st.one_of(signed, signed, signed, st.binary(max_size=200),
+                     st.binary(max_size=200).map(lambda b: f"csrf={csrf}&".encode() + b))
+
+
+WEB_RECORDING = "fuzzrec01"  # the chunk route's recording: a finish may join what it got
+WEB_FINISH_BODY = st.one_of(
+    st.fixed_dictionaries({"rec": _maybe(st.just(WEB_RECORDING) | TEXT),
+                           "count": _maybe(st.integers(0, 3) | ANY_INT)},
+                          optional={"document": _maybe(st.booleans()), "name": _maybe(TEXT)}
+                          ).map(_json),
+    JSON_VALUE.map(_json), st.binary(max_size=200))
+WEB_CHUNK_BODY = st.binary(max_size=2000)

@@ -14,7 +14,10 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from config.kit_loader import DEFAULT_CLOSING
+from tests.e2e.board_client import BoardClient, reviewer_link
 from tests.e2e.browser import (
+    ARTIFACTS,
     CHROMIUM,
     PHONE,
     expect_message,
@@ -35,6 +38,7 @@ pytestmark = [
 ]
 WEB_KIT = ROOT / "tests" / "e2e" / "kits" / "e2e-web.yaml"
 LONG = 30_000
+QUESTIONS, DIMENSIONS = 3, 4  # the web kit; the default rubric
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -74,21 +78,27 @@ async def record(page: Page, button: str, seconds: int) -> None:
     await page.locator("#rec-status", has_text="Saved.").wait_for(timeout=LONG)
 
 
-async def test_first_run_prints_a_link_that_opens_the_consent_step(
+async def test_first_run_prints_two_links_that_open_consent_and_the_board(
         browser: Browser, tmp_path: Path) -> None:
     bot = BotProcess(env=base_env(tmp_path), log_path=tmp_path / "bot.log")
     loop = asyncio.get_running_loop()
     try:
+        spawned = loop.time()
         starting = asyncio.create_task(bot.start())
-        # The service starts when its code is loaded (imports alone take 2-10 s on a busy
-        # 2-core machine) and it opens the database.
+        # The service starts when its code is loaded (imports take 1-5 s on a busy 2-core
+        # machine; no chat SDK is imported without credentials) and it opens the database.
         await wait_until(lambda: _has(bot, "database migrated"), 60, "the service to start")
         started = loop.time()
-        await wait_until(lambda: _has(bot, "try the interview as a candidate: "), 10,
-                         "the first-run link")
-        print(f"first-run link {loop.time() - started:.1f} s after the service started")
+        await wait_until(lambda: _has(bot, "review it as a reviewer: "), 10,
+                         "the two first-run links")
+        print(f"first-run links {loop.time() - started:.1f} s after the service started, "
+              f"{loop.time() - spawned:.1f} s after launch")
         await starting
-        link = bot.logs().split("try the interview as a candidate: ")[1].split()[0]
+        link = _printed(bot, "try the interview as a candidate: ")
+        async with BoardClient(bot.url) as reviewer:  # the second link signs in, once
+            assert await reviewer.sign_in(_printed(bot, "review it as a reviewer: ")) == 303
+            status, board = await reviewer.get("/review")
+            assert status == 200 and "web:Demo reviewer · recruiter" in board, board
         context, page = await phone(browser)
         await page.goto(link + "/check")
         await key_press(page, "Start the check")
@@ -104,6 +114,10 @@ async def test_first_run_prints_a_link_that_opens_the_consent_step(
         await bot.stop()
 
 
+def _printed(bot: BotProcess, label: str) -> str:
+    return bot.logs().split(label)[1].split()[0]
+
+
 async def _has(bot: BotProcess, text: str) -> bool:
     return text in bot.logs()
 
@@ -111,6 +125,7 @@ async def _has(bot: BotProcess, text: str) -> bool:
 async def test_a_whole_interview_in_the_browser_by_keyboard(
         browser: Browser, tmp_path: Path) -> None:
     bot = await started_bot(tmp_path)
+    links = asyncio.create_task(board_links(bot.env))  # made while the candidate answers
     try:
         link = await web_invite(bot.env)
         context, page = await phone(browser)
@@ -194,7 +209,6 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         await page.keyboard.press("Enter")
         assert "Anna" in await captions.inner_text()
         await shot(page, "10-captions")
-        await context.close()
         q1, q2, q3 = (_block(shown, n) for n in (1, 2, 3))
         # One voice part (the retake recorded through the cut, nothing twice), its words.
         assert len(q1) == 2 and q1[0].startswith("voice") and "Anna" in q1[0], shown
@@ -204,8 +218,61 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         assert token not in bot.logs()  # the link is the key: never written to the log
         # Each recording is kept once, in the blob store (the upload copies are gone).
         assert not list((tmp_path / "media" / "web-uploads").rglob("*.rec"))
+
+        # The board: two reviewers score blind, a recruiter decides, the page says so.
+        await review_on_the_board(browser, bot.url, await links)
+        await expect_message(page, DEFAULT_CLOSING["advance"][:40], timeout=LONG)
+        await shot(page, "11-decision")
+        await context.close()
     finally:
+        links.cancel()
         await bot.stop()
+
+
+async def board_links(env: dict[str, str]) -> dict[str, str]:
+    return {"ana": await reviewer_link(env, "ana@example.com"),
+            "ben": await reviewer_link(env, "Ben"),
+            "rita": await reviewer_link(env, "rita@example.com", "--recruiter")}
+
+
+async def review_on_the_board(browser: Browser, url: str, links: dict[str, str]) -> None:
+    async with BoardClient(url) as ana, BoardClient(url) as ben, BoardClient(url) as rita:
+        for who, client in (("ana", ana), ("ben", ben), ("rita", rita)):
+            assert await client.sign_in(links[who]) == 303, who
+        iid = await ana.wait_for_submission("Ada", timeout=60)
+        status, board = await ana.get(f"/review/s/{iid}")
+        assert status == 200 and "0 of 2 reviewers done" in board
+        assert "Anna" in board and 'class="seek"' in board  # the recorded speech, in words
+        assert "I like building calm, reliable tools for people." in board
+        scores = f"/review/s/{iid}/scores"
+        sheet = {**ana.sheet(QUESTIONS, DIMENSIONS, s_1_1=4), "comment": "Ana's note"}
+        assert (await ana.post(scores, sheet))[0] == 303
+        status, board = await ben.get(f"/review/s/{iid}")
+        assert "1 of 2 reviewers done" in board  # blind: progress, never the values
+        assert "Ana's note" not in board and "checked" not in board
+        assert "Aggregate" not in board
+        assert (await ben.post(scores, ben.sheet(QUESTIONS, DIMENSIONS)))[0] == 303
+        status, board = await rita.get(f"/review/s/{iid}")
+        assert "2 of 2 reviewers done" in board and "Aggregate of 2 reviewers" in board
+        await board_screenshot(browser, url, rita, iid)
+        decided = await rita.post(f"/review/s/{iid}/decision", {"decision": "advance"})
+        assert decided[0] == 303, decided
+
+
+async def board_screenshot(browser: Browser, url: str, rita: BoardClient, iid: str) -> None:
+    """The recruiter's page of the web candidate's submission, at 1280x800."""
+    cookie = next(c for c in rita.http.cookie_jar if c.key == "board_session")
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        await context.add_cookies([{"name": "board_session", "value": cookie.value,
+                                    "url": url}])
+        page = await context.new_page()
+        await page.goto(f"{url}/review/s/{iid}")
+        await page.get_by_text("Aggregate of 2 reviewers").wait_for()
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "board-web-candidate-1280x800.png"))
+    finally:
+        await context.close()
 
 
 def _block(shown: str, number: int) -> list[str]:

@@ -15,7 +15,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.cli.platforms import polling_leadership
+from bot.cli.platform_telegram import polling_leadership
 from config.settings import Settings
 from storage.db import Database, advisory_key
 from storage.leader import AdvisoryLeadership
