@@ -32,7 +32,14 @@ from sqlalchemy import text
 from benchmarks.inbound_throughput import invite_all, throwaway_database
 from storage.db import Database
 from tests.e2e.balancer import Balancer
-from tests.e2e.harness import E2E_KIT, BotProcess, base_env, create_campaign, free_port
+from tests.e2e.harness import (
+    E2E_KIT,
+    BotProcess,
+    base_env,
+    create_campaign,
+    free_port,
+    run_cli,
+)
 from tests.e2e.scenarios import whole_interview
 from tests.fakes.telegram import FakeTelegram
 
@@ -56,6 +63,10 @@ class Cluster:
                           log_path=workdir / f"{name}.log", args=("--role", role))
 
     async def __aenter__(self) -> Cluster:
+        # migrate once before the replicas start (part B of issue 15 adds the advisory lock
+        # that makes concurrent first starts safe)
+        code, _, err = await run_cli(self.env, "migrate")
+        assert code == 0, err
         await self.balancer.__aenter__()
         for web in self.webs:
             web.env["PUBLIC_URL"] = self.balancer.url
