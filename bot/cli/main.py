@@ -75,6 +75,7 @@ def _settings(*, service: bool = False, log_file: Path | None = None) -> Setting
     install_log_redaction(Redactor(configured_secrets(settings)))
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)  # a line per job otherwise
     # httpx logs every request URL (WhatsApp's short-lived media URLs among them) and pywa,
     # at DEBUG, whole request bodies (candidates' answers): neither belongs in our log.
     logging.getLogger("httpx").setLevel(logging.WARNING)

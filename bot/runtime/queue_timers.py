@@ -123,8 +123,21 @@ class QueueTimers:
             await self.app.job_manager.defer_job_async(job)
 
     async def _fire_job(self, interview_id: str, kind: str, key: str, due_iso: str) -> None:
+        """The table decides: a cancelled or fired timer does nothing; a timer moved since
+        this job was queued (two after-commit steps racing can leave the older time's job
+        waiting) is queued again for its time, or fired now if that time has come."""
+        due = datetime.fromisoformat(due_iso)
+        async with self.db.unit_of_work(read_only=True) as uow:
+            timer = await uow.timers.get(interview_id, kind, key)
+        if timer is None or timer.fired_at is not None:
+            return
+        if timer.due_at != due:
+            if timer.due_at > self.clock():
+                await self._defer(interview_id, kind, key, timer.due_at)
+                return
+            due = timer.due_at
         firing = TimerFiring(self.db, self.clock, self.runtime, self.scope)
-        await firing.fire(interview_id, TimerKind(kind), key, datetime.fromisoformat(due_iso))
+        await firing.fire(interview_id, TimerKind(kind), key, due)
 
 
 def _job(interview_id: str, kind: str, key: str, due: datetime) -> Job:

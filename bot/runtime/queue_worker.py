@@ -31,16 +31,13 @@ def register_sweep(app: App, queue: str, heartbeat: float) -> None:
         stalled = await app.job_manager.get_stalled_jobs(
             queue=queue, seconds_since_heartbeat=heartbeat * STALLED_AFTER)
         for job in stalled:
-            if job.task_name == name:
-                continue
             try:
                 await app.job_manager.retry_job(job)
                 log.warning("job %s (%s) of a stopped worker is retried", job.id, job.task_name)
             except Exception:  # another sweep got it first
                 log.info("stalled job %s already taken care of", job.id, exc_info=True)
 
-    task = app.task(name=name, queue=queue, queueing_lock=name, pass_context=False)(
-        retry_stalled)
+    task = app.task(name=name, queue=queue, pass_context=False)(retry_stalled)
     app.periodic(cron=SWEEP_CRON, periodic_id=queue)(task)
 
 

@@ -47,6 +47,8 @@ class _Job:
     path: Path | None
     language: str | None
     conversation: ConversationRef
+    status: TranscriptStatus = TranscriptStatus.PENDING
+    failure_reason: str | None = None
 
 
 @dataclass
@@ -146,15 +148,27 @@ class TranscriptionWorker:
         return ids
 
     async def transcribe_part(self, part_id: str) -> None:
-        """One part, start to end, outside the claiming loop (a task queue's job)."""
-        await self._transcribe(part_id)
+        """One part, start to end, outside the claiming loop (a task queue's job, maybe run
+        again after its worker died). A part an earlier run already stored is not redone,
+        only announced again: that run may have died before announcing, and the handler
+        drops a duplicate announcement by its event id."""
+        try:
+            job = await self._job(part_id, pending_only=False)
+            if job is not None and job.status is not TranscriptStatus.PENDING:
+                await self._emit_ready(job, job.status is TranscriptStatus.DONE,
+                                       job.failure_reason)
+                return
+        except Exception:
+            log.exception("transcription of part %s: reading it failed", part_id)
+            raise
+        await self._transcribe(part_id, job)
 
-    async def _transcribe(self, part_id: str) -> None:
+    async def _transcribe(self, part_id: str, known: _Job | None = None) -> None:
         """One claimed part, start to end. Never raises: the part ends stored (result or
         failure); if the database refuses even that, it stays claimed, so the next start
         (which releases claims) does it again."""
         try:
-            job = await self._job(part_id)
+            job = known or await self._job(part_id)
             if job is None:
                 return
             result, reason = await self._run_transcriber(job)
@@ -164,10 +178,10 @@ class TranscriptionWorker:
             log.exception("transcription of part %s not stored; it is redone on restart",
                           part_id)
 
-    async def _job(self, part_id: str) -> _Job | None:
+    async def _job(self, part_id: str, pending_only: bool = True) -> _Job | None:
         async with self.db.unit_of_work(read_only=True) as uow:
             record = await uow.transcripts.get(part_id)
-            if record is None or record.status is not TranscriptStatus.PENDING:
+            if record is None or (pending_only and record.status is not TranscriptStatus.PENDING):
                 # erased since it was claimed, or done by an earlier run of its job
                 log.info("transcription of part %s skipped: no longer queued", part_id)
                 return None
@@ -181,6 +195,8 @@ class TranscriptionWorker:
             path=Path(part.path) if part is not None and part.path else None,
             language=kit.language if kit is not None else None,
             conversation=candidate or _system_ref(record),
+            status=record.status,
+            failure_reason=record.failure_reason,
         )
 
     async def _kit(self, uow: UnitOfWork, kit_version_id: str) -> Kit | None:
@@ -247,15 +263,7 @@ class TranscriptionWorker:
 
     async def _announce(self, job: _Job, result: Transcript | None, reason: str | None) -> None:
         started = time.perf_counter()
-        event = TranscriptReady(
-            event_id=f"transcript:{job.part_id}", occurred_at=self.clock(),
-            conversation=job.conversation, interview_id=job.interview_id,
-            part_id=job.part_id, ok=result is not None, failure_reason=reason,
-        )
-        try:
-            await self.emit(event)
-        except Exception:  # the runtime logged it; the transcript itself is stored
-            log.warning("TranscriptReady for part %s was not handled", job.part_id)
+        await self._emit_ready(job, result is not None, reason)
         log.info(
             "part %s of interview %s: %s (%.1fs audio in %.2fs; handled in %.1f ms)",
             job.part_id, job.interview_id, "transcribed" if result else f"failed: {reason}",
@@ -263,6 +271,17 @@ class TranscriptionWorker:
             result.processing_seconds if result else 0.0,
             (time.perf_counter() - started) * 1000,
         )
+
+    async def _emit_ready(self, job: _Job, ok: bool, reason: str | None) -> None:
+        event = TranscriptReady(
+            event_id=f"transcript:{job.part_id}", occurred_at=self.clock(),
+            conversation=job.conversation, interview_id=job.interview_id,
+            part_id=job.part_id, ok=ok, failure_reason=reason,
+        )
+        try:
+            await self.emit(event)
+        except Exception:  # the runtime logged it; the transcript itself is stored
+            log.warning("TranscriptReady for part %s was not handled", job.part_id)
 
 
 def _system_ref(record: TranscriptRecord) -> ConversationRef:

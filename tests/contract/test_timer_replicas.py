@@ -62,3 +62,33 @@ async def test_three_replicas_fire_each_timer_once(pg_database: str) -> None:
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_a_job_left_at_a_timers_old_time_wakes_it_at_the_new_one(
+    pg_database: str,
+) -> None:
+    """Two after-commit steps for one timer can race; if the older time's job is the one
+    left waiting, the table's time still decides when the timer fires."""
+    from datetime import timedelta
+
+    db = Database.from_url(pg_database)
+    await empty_pg(db)
+    app = build_queue_app(pg_database)
+    fired = FiredTimers(db)
+    port = QueueTimers(db=db, app=app, clock=system_clock, runtime=fired, heartbeat=1.0,
+                       poll=0.1)
+    try:
+        await app.open_async()
+        await port.start()
+        (who,) = await interviews(db, 1)
+        old, new = soon(0.3), soon(1.5)
+        await write_timers(db, [Schedule(TimerKind.ANSWER_END, new, who)])
+        port.apply([Schedule(TimerKind.ANSWER_END, old, who)], [])  # the race's loser
+        await wait_until(lambda: _true(fired.has(who, TimerKind.ANSWER_END)), 15, "the timer")
+        assert fired.fired[(who, "answer_end", "")] == 1
+        assert fired.due[(who, "answer_end", "")] == new
+        assert min(fired.lateness) > -timedelta(milliseconds=50).total_seconds()
+    finally:
+        await port.stop()
+        await app.close_async()
+        await db.dispose()

@@ -107,6 +107,7 @@ class BotProcess:
     env: dict[str, str]
     log_path: Path
     proc: asyncio.subprocess.Process | None = None
+    args: tuple[str, ...] = ()  # after `run`, e.g. ("--role", "web")
     _log_handle: object = field(default=None, repr=False)
 
     @property
@@ -117,7 +118,7 @@ class BotProcess:
         handle = self.log_path.open("ab")
         self._log_handle = handle
         self.proc = await asyncio.create_subprocess_exec(
-            *CLI, "run", env=self.env, cwd=str(ROOT), stdout=handle, stderr=handle,
+            *CLI, "run", *self.args, env=self.env, cwd=str(ROOT), stdout=handle, stderr=handle,
             stdin=asyncio.subprocess.DEVNULL,
         )
         await wait_until(self._healthy, timeout, f"bot health at {self.url}/healthz")
