@@ -15,9 +15,8 @@ from sqlalchemy import text
 
 from storage.db import Database
 from tests.e2e.balancer import Balancer
-from tests.e2e.harness import BotProcess, create_campaign, free_port, wait_until
+from tests.e2e.harness import BotProcess, create_campaign, create_invites, free_port, wait_until
 from tests.e2e.scenarios import whole_interview
-from tests.e2e.test_poison_postgres import _invites, pg_url  # noqa: F401 (fixture)
 from tests.fakes.telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -54,7 +53,7 @@ async def _positive(db: Database, sql: str) -> bool:
 
 
 async def test_web_replicas_and_workers_share_postgresql(
-    fake_telegram: FakeTelegram, telegram_env: dict[str, str], pg_url: str,  # noqa: F811
+    fake_telegram: FakeTelegram, telegram_env: dict[str, str], pg_url: str,
     tmp_path: Path, bot_process: list[BotProcess],
 ) -> None:
     env = {**telegram_env, "DATABASE_URL": pg_url, "TELEGRAM_WEBHOOK_SECRET": SECRET,
@@ -67,7 +66,7 @@ async def test_web_replicas_and_workers_share_postgresql(
         for web in webs:
             web.env["PUBLIC_URL"] = balancer.url
         slug = await create_campaign(env)
-        tokens = await _invites(env, slug, [f"Candidate {n}" for n in range(CANDIDATES)])
+        tokens = await create_invites(env, slug, [f"Candidate {n}" for n in range(CANDIDATES)])
         await asyncio.gather(*(p.start() for p in [*webs, first]))
         users = [fake_telegram.user(70_000 + n, f"Cand{n}") for n in range(CANDIDATES)]
         try:
