@@ -26,6 +26,7 @@ run: $(STAMP) migrate
 	$(BIN)/interview-bot run
 
 test: $(DEV_STAMP)
+	bash scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
