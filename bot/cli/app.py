@@ -20,6 +20,7 @@ from adapters.base import Channel, KeepsLocalFiles
 from bot.cli.invite_links import invite_makers
 from bot.cli.roles import Role, build_timers, build_transcription, open_queue
 from bot.cli.web import Handler, build_app, start_site
+from bot.recruiting.alerts import RecruiterAlerts
 from bot.recruiting.ats import AtsInvites
 from bot.recruiting.chat import RecruiterChat
 from bot.recruiting.desk import RecruiterDesk
@@ -108,7 +109,9 @@ class Service:
         )
         dispatcher = OutboxDispatcher(db=db, clock=clock, metrics=metrics,
                                       max_attempts=settings.delivery_max_attempts, handlers={},
-                                      shared=db.backend == "postgresql")
+                                      shared=db.backend == "postgresql",
+                                      alert=RecruiterAlerts(settings.recruiter_ids,
+                                                            platforms_on=channels.keys))
         # Shell interviews' timers belong to the terminal that runs them (TimerScope).
         scope = TimerScope(terminal_platforms=frozenset({Platform.SHELL.value}))
         recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,

@@ -33,7 +33,8 @@ def add_whatsapp(service: Service, settings: Settings) -> WhatsAppChannel:
     statuses = service.metrics.delivery_statuses
     reports = DeliveryReports(db=service.db, clock=service.clock,
                               wake_outbox=service.dispatcher.wake,
-                              max_attempts=settings.delivery_max_attempts)
+                              max_attempts=settings.delivery_max_attempts,
+                              alert=service.dispatcher.alert)
 
     async def report(status: DeliveryStatus) -> None:
         statuses.labels(Platform.WHATSAPP, status.status or "unknown").inc()

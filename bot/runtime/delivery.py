@@ -26,6 +26,7 @@ from bot.runtime.metrics import Metrics
 from bot.runtime.outbox_kinds import OutboxKind
 from bot.runtime.redaction import error_text, redact_text
 from bot.runtime.reply_window import Held
+from bot.runtime.undeliverable import RecruiterAlert, give_up
 from storage.db import Database
 from storage.records import OutboxItem
 
@@ -54,6 +55,7 @@ class OutboxDispatcher:
     max_attempts: int = 8
     concurrency: int = 16
     shared: bool = False  # other processes deliver from the same outbox (PostgreSQL)
+    alert: RecruiterAlert | None = None  # a candidate's message given up: recruiters told
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _drained: asyncio.Event = field(default_factory=asyncio.Event)  # set after each delivery
     _in_flight: dict[str, asyncio.Task[None]] = field(default_factory=dict)
@@ -215,8 +217,10 @@ class OutboxDispatcher:
         )
         self.metrics.delivery_failed.labels(platform, item.kind).inc()
         async with self.db.unit_of_work() as uow:
-            await uow.outbox.mark_failed(item.id, reason)
+            noted = await give_up(uow, item, reason, self.clock(), self.alert)
             await uow.commit()
+        if noted:
+            self.wake()
 
 
 def _platform_of(payload: dict[str, Any]) -> str:

@@ -6,7 +6,8 @@ is sent again or given up, per its error code: outside the 24-hour window (13104
 window is closed and the message goes again (as its template, or it waits for the
 candidate); a rate limit (131056 pair rate, 130429 / 80007 throughput) sends it again after
 a backoff; anything else (131026 undeliverable, ...) marks it failed, in the audit log and in
-`campaign list` (`undeliverable=`), for the recruiter.
+`campaign list` (`undeliverable=`), and the recruiters are told in chat once per interview
+(`undeliverable.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import timedelta
 
 from bot.runtime.clock import Clock
 from bot.runtime.delivery import backoff_seconds
+from bot.runtime.undeliverable import RecruiterAlert, give_up
 from storage.db import Database, UnitOfWork
 from storage.records import OutboxItem, OutboxStatus
 
@@ -34,6 +36,7 @@ class DeliveryReports:
     clock: Clock
     wake_outbox: Callable[[], None]
     max_attempts: int = 8
+    alert: RecruiterAlert | None = None  # tells the recruiters (bot/recruiting/alerts.py)
 
     async def record(
         self, message_id: str, status: str, errors: Sequence[tuple[int, str]] = ()
@@ -53,7 +56,8 @@ class DeliveryReports:
     async def _failed(
         self, uow: UnitOfWork, item: OutboxItem, errors: Sequence[tuple[int, str]]
     ) -> bool:
-        """True when the message goes again."""
+        """True when the outbox has something new due (the message again, or the
+        recruiters' note)."""
         codes = {code for code, _ in errors}
         reason = "; ".join(f"{code} {title}" for code, title in errors) or "no reason given"
         now = self.clock()
@@ -69,9 +73,8 @@ class DeliveryReports:
             await uow.outbox.send_again(item.id, at, reason)
             log.info("outbox item %s: rate limited (%s); sent again later", item.id, reason)
             return True
-        await uow.outbox.mark_failed(item.id, f"reported failed: {reason}")
-        await uow.audit.log("platform", "undeliverable", item.interview_id,
-                            {"outbox_item": item.id, "reason": reason}, now)
         log.error("outbox item %s (interview %s) reported failed: %s",
                   item.id, item.interview_id, reason)
-        return False
+        # True when the recruiters' note was written: it is due now.
+        return await give_up(uow, item, reason, now, self.alert,
+                             prefix="reported failed: ")
