@@ -147,5 +147,8 @@ class SendsTemplates(Protocol):
     def has_template(self, purpose: str) -> bool: ...
 
     async def send_template(
-        self, to: ConversationRef, purpose: str, params: Sequence[str]
-    ) -> SentMessage: ...
+        self, to: ConversationRef, purpose: str, params: Sequence[str],
+        language: str | None = None,
+    ) -> SentMessage:
+        """`language`: the candidate's (the kit's); the template's nearest approved one."""
+        ...

@@ -120,19 +120,23 @@ class Settings(BaseSettings):
         return self.whatsapp_token is not None and self.whatsapp_phone_number_id is not None
 
     @property
-    def whatsapp_templates(self) -> dict[str, tuple[str, str]]:
-        """purpose -> (template name, language code); SettingInvalid names a malformed one."""
-        templates: dict[str, tuple[str, str]] = {}
+    def whatsapp_templates(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """purpose -> (template name, its language codes; the first is the fallback).
+        `name:en` or `name:en,es` (approved in several languages: the candidate's picks).
+        SettingInvalid names a malformed one."""
+        templates: dict[str, tuple[str, tuple[str, ...]]] = {}
         for purpose in WHATSAPP_TEMPLATE_PURPOSES:
             value = getattr(self, f"whatsapp_template_{purpose}")
             if not value:
                 continue
-            name, _, language = value.strip().partition(":")
-            if not name or not language or not TEMPLATE_PART.fullmatch(name) \
-                    or not TEMPLATE_PART.fullmatch(language):
+            name, _, codes = value.strip().partition(":")
+            languages = tuple(codes.split(","))
+            if not TEMPLATE_PART.fullmatch(name) \
+                    or not all(TEMPLATE_PART.fullmatch(code) for code in languages):
                 raise SettingInvalid(f"WHATSAPP_TEMPLATE_{purpose.upper()} must be "
-                                 f"name:language (e.g. interview_{purpose}:en), not {value!r}")
-            templates[purpose] = (name, language)
+                                     f"name:language or name:language,language (e.g. "
+                                     f"interview_{purpose}:en,es), not {value!r}")
+            templates[purpose] = (name, languages)
         return templates
 
     @property

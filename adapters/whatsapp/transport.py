@@ -41,7 +41,8 @@ VERSION = re.compile(r"/v(\d+\.\d+)/?$")
 DEFAULT_VERSION = "21.0"
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 StatusListener = Callable[[DeliveryStatus], Awaitable[None]]
-Templates = Mapping[str, tuple[str, str]]  # purpose -> (template name, language code)
+# purpose -> (template name, its approved language codes; the first is the fallback)
+Templates = Mapping[str, tuple[str, Sequence[str]]]
 # Cloud API error codes (PLATFORMS.md 4.4, 4.5)
 OUTSIDE_WINDOW = 131047  # re-engagement: more than 24 h since the user last wrote
 PAIR_RATE = 131056  # too many messages to the same user in a short time
@@ -166,11 +167,14 @@ class WhatsAppChannel:
         return purpose in self._templates
 
     async def send_template(
-        self, to: ConversationRef, purpose: str, params: Sequence[str]
+        self, to: ConversationRef, purpose: str, params: Sequence[str],
+        language: str | None = None,
     ) -> SentMessage:
         """The approved template for `purpose` (WHATSAPP_TEMPLATE_<PURPOSE>), its body
-        parameters in order: what may reach a candidate outside the 24-hour window."""
-        name, language = self._templates[purpose]
+        parameters in order: what may reach a candidate outside the 24-hour window. In the
+        candidate's `language` when the template is approved in it (`template_language`)."""
+        name, languages = self._templates[purpose]
+        language = template_language(languages, language)
         components: list[dict[str, Any]] | None = None
         if params:
             components = [{"type": "body", "parameters": [
@@ -242,6 +246,21 @@ def _by_code(exc: WhatsAppError) -> Exception | None:
     if code == UNDELIVERABLE:
         return RecipientUnavailable(f"whatsapp: undeliverable: {_reason(exc)}")
     return None
+
+
+def template_language(approved: Sequence[str], wanted: str | None) -> str:
+    """`wanted` itself (`es`, `pt-BR` written as `pt_BR`), else the approved code of the same
+    language (`es` for `es_MX` and the other way round), else the first approved one."""
+    if wanted:
+        wanted = wanted.replace("-", "_")
+        base = wanted.split("_", 1)[0].lower()
+        for code in approved:
+            if code.lower() == wanted.lower():
+                return code
+        for code in approved:
+            if code.split("_", 1)[0].lower() == base:
+                return code
+    return approved[0]
 
 
 def _retry_after(exc: WhatsAppError) -> float | None:

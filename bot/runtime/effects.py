@@ -131,8 +131,7 @@ class EffectWriter:
         interview_id = state.interview_id if state is not None else None
         match effect:
             case Send(to=to, message=message):
-                await self._send(uow, to, message, self.render(language, message),
-                                 interview_id)
+                await self._send(uow, to, message, language, interview_id)
                 after.wake_outbox = True
             case Edit(to=to, message_ref=message_ref, message=message):
                 payload = rendered_to_payload(to, self.render(language, message))
@@ -182,16 +181,17 @@ class EffectWriter:
         return True
 
     async def _send(
-        self, uow: UnitOfWork, to: ConversationRef, message: Message,
-        rendered: RenderedMessage, interview_id: str | None,
+        self, uow: UnitOfWork, to: ConversationRef, message: Message, language: str,
+        interview_id: str | None,
     ) -> None:
+        rendered = self.render(language, message)
         caps = self.capabilities(to.platform)
         parts = (fit(rendered, caps.max_buttons, caps.max_text_length,
                      caps.max_text_with_buttons) if caps else [rendered])
         for index, part in enumerate(parts):
             payload = rendered_to_payload(to, part)
             if caps is not None and caps.reply_window_seconds is not None:
-                tag(payload, message, index)  # may go out as a template (reply_window.py)
+                tag(payload, message, index, language)  # may go as a template (reply_window)
             item_id = await uow.outbox.add(OutboxKind.SEND, payload, to.key, interview_id)
         if parts[-1].choices:  # the numbers on screen now mean these buttons
             await uow.outbox.set_slot(to.key, CHOICES_SLOT, str(item_id))

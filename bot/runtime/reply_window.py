@@ -66,14 +66,16 @@ class Held(Exception):
         self.reason = reason
 
 
-def tag(payload: dict[str, Any], message: Message, part: int) -> None:
-    """Mark a message that may have to go out as a template, with the template's values."""
+def tag(payload: dict[str, Any], message: Message, part: int, language: str) -> None:
+    """Mark a message that may have to go out as a template, with the template's values
+    and the candidate's language (the template's, when it is approved in several)."""
     purpose = PURPOSE_OF_TEXT.get(message.text_id)
     if purpose is None:
         return
     values = message.param_dict
     payload["purpose"] = purpose.value
     payload["part"] = part
+    payload["language"] = language
     payload["template_params"] = [str(values.get(name, "")) for name in TEMPLATE_PARAMS[purpose]]
 
 

@@ -93,19 +93,19 @@ class MessageSender:
     ) -> str | None:
         """The template for the message's purpose when there is one; else it waits."""
         payload = item.payload
-        purpose = payload.get("purpose")
+        purpose, language = payload.get("purpose"), payload.get("language")
         if purpose is None or not isinstance(channel, SendsTemplates) \
                 or not channel.has_template(purpose):
             raise Held("outside the reply window, no template for it")
         if Purpose(purpose) in ANNOUNCES:
             if not payload.get("template_sent"):
-                await channel.send_template(to, purpose, [])
+                await channel.send_template(to, purpose, [], language)
                 await self._remember_template(item)
             raise Held(f"the {purpose} template announced it; the text follows their reply")
         if payload.get("part", 0) != 0:
             return None  # the template on the first part said it
         params = [str(p) for p in payload.get("template_params", [])]
-        sent = await channel.send_template(to, purpose, params)
+        sent = await channel.send_template(to, purpose, params, language)
         log.info("outbox item %s went out as the %s template", item.id, purpose)
         return sent.message_id
 

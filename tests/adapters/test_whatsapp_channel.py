@@ -56,7 +56,9 @@ async def fake() -> AsyncIterator[FakeWhatsApp]:
         yield server
 
 
-TEMPLATES = {"reminder": ("interview_reminder", "en"), "decision": ("interview_news", "en")}
+TEMPLATES = {"reminder": ("interview_reminder", ("en",)),
+             "decision": ("interview_news", ("en",)),
+             "deadline": ("interview_closed", ("en", "es"))}
 
 
 def channel_for(fake: FakeWhatsApp, token: str | None = None) -> WhatsAppChannel:

@@ -15,12 +15,24 @@ __all__ = ["bot", "fake"]  # the fixtures
 
 async def test_a_template_goes_out_with_its_body_parameters(fake: FakeWhatsApp, bot: Bot) -> None:
     fake.templates["interview_reminder"] = ("en", 2)
-    assert bot.channel.has_template("reminder") and not bot.channel.has_template("deadline")
+    assert bot.channel.has_template("reminder") and not bot.channel.has_template("thanks")
     sent = await bot.channel.send_template(TO, "reminder", ["2026-12-07 09:00 UTC", "5 h"])
     [message] = fake.sent
     assert message.id == sent.message_id and message.template == "interview_reminder"
     assert message.payload["template"]["language"] == {"code": "en"}
     assert message.text == "template:interview_reminder 2026-12-07 09:00 UTC | 5 h"
+
+
+async def test_the_candidates_language_picks_the_template_language(
+    fake: FakeWhatsApp, bot: Bot
+) -> None:
+    """WHATSAPP_TEMPLATE_DEADLINE=interview_closed:en,es: Spanish for a Spanish kit, the same
+    for a regional variant of it, the first listed for a language not approved."""
+    fake.templates["interview_closed"] = ("en,es", 1)
+    for language in ("es", "es_MX", "de", None):
+        await bot.channel.send_template(TO, "deadline", ["2026-12-07 09:00 UTC"], language)
+    codes = [m.payload["template"]["language"]["code"] for m in fake.sent]
+    assert codes == ["es", "es", "en", "en"] and fake.refused == []
 
 
 async def test_the_fake_refuses_unknown_templates_and_wrong_parameter_counts(

@@ -27,9 +27,9 @@ OPEN_FOR = 8.0  # seconds the candidate's window stays open (for the bot) after 
 async def test_a_reminder_outside_the_window_is_the_template_then_free_form_resumes(
     fake_whatsapp: FakeWhatsApp, tmp_path: Path, bot_process: list[BotProcess],
 ) -> None:
-    fake_whatsapp.templates["interview_reminder"] = ("en", 2)
+    fake_whatsapp.templates["interview_reminder"] = ("es,en", 2)  # approved in two languages
     env = whatsapp_env(tmp_path, fake_whatsapp,
-                       WHATSAPP_TEMPLATE_REMINDER="interview_reminder:en")
+                       WHATSAPP_TEMPLATE_REMINDER="interview_reminder:es,en")
     slug = await create_campaign(env, DEADLINE_KIT, "deadline")
     token = await wa_invite(env, slug, "Ada Lovelace")
     bot = new_bot(env, tmp_path, bot_process)
@@ -47,6 +47,7 @@ async def test_a_reminder_outside_the_window_is_the_template_then_free_form_resu
         deadline, time_left = reminder.text.removeprefix("template:interview_reminder ").split(
             " | ")
         assert "UTC" in deadline and time_left, reminder.text
+        assert reminder.payload["template"]["language"] == {"code": "en"}  # the kit's language
         assert ada.messages[-1] is reminder  # nothing free-form beside it
 
         fake_whatsapp.window.reset()  # she answers now: a fresh window

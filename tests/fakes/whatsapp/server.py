@@ -100,7 +100,8 @@ class FakeWhatsApp:
     waba_id: str = "102290129340398"
     push_statuses: tuple[str, ...] = ("sent", "delivered")
     window: ServiceWindow = field(default_factory=ServiceWindow)
-    templates: dict[str, tuple[str, int]] = field(default_factory=dict)  # name: (language, params)
+    # name: (its approved languages, comma-separated, number of body parameters)
+    templates: dict[str, tuple[str, int]] = field(default_factory=dict)
     webhook_url: str | None = None
     sent: list[Sent] = field(default_factory=list)
     outside_window: list[Sent] = field(default_factory=list)  # free-form, refused with 131047

@@ -45,7 +45,8 @@ def _text(value: Any, what: str, limit: int) -> str:
 
 def validate_message(data: Any, templates: dict[str, tuple[str, int]] | None = None) -> str:
     """The message type when the API would accept `data`; raises Refused otherwise.
-    `templates`: the approved ones, name -> (language code, number of body parameters)."""
+    `templates`: the approved ones, name -> (language codes, comma-separated, number of
+    body parameters)."""
     if not isinstance(data, dict) or data.get("messaging_product") != "whatsapp":
         raise Refused(100, "messaging_product must be 'whatsapp'")
     if not data.get("to"):
@@ -120,7 +121,7 @@ def _template(template: Any, approved: dict[str, tuple[str, int]]) -> None:
     if not isinstance(template, dict) or not isinstance(template.get("language"), dict):
         raise Refused(100, "template needs a name and a language")
     name, language = template.get("name"), template["language"].get("code")
-    if name not in approved or approved[name][0] != language:
+    if name not in approved or language not in approved[name][0].split(","):
         raise Refused(132001, f"template name ({name}) does not exist in {language}")
     parameters = [p for c in template.get("components") or [] if c.get("type") == "body"
                   for p in c.get("parameters") or []]
