@@ -22,6 +22,7 @@ from typing import Any
 
 from adapters.errors import DeliveryFailed, RecipientUnavailable
 from bot.runtime.clock import Clock
+from bot.runtime.held import drop_instead_of_holding
 from bot.runtime.metrics import Metrics
 from bot.runtime.outbox_kinds import OutboxKind
 from bot.runtime.redaction import error_text, redact_text
@@ -159,11 +160,7 @@ class OutboxDispatcher:
                                       throttled=exc.throttled)
             return
         except Held as exc:
-            log.info("outbox item %s (%s) waits for the candidate: %s", item.id, item.kind,
-                     exc.reason)
-            async with self.db.unit_of_work() as uow:
-                await uow.outbox.hold(item.id, exc.reason)
-                await uow.commit()
+            await self._hold(item, exc.reason)
             return
         except RecipientUnavailable as exc:
             await self._fail(item, str(exc), platform)
@@ -176,6 +173,15 @@ class OutboxDispatcher:
             await uow.outbox.mark_sent(item.id, message_id, self.clock())
             await uow.commit()
         self.metrics.messages_sent.labels(platform, item.kind).inc()
+
+    async def _hold(self, item: OutboxItem, reason: str) -> None:
+        """Until the candidate writes again; dropped instead when her interview is over."""
+        async with self.db.unit_of_work() as uow:
+            if not await drop_instead_of_holding(uow, item, self.clock()):
+                await uow.outbox.hold(item.id, reason)
+                log.info("outbox item %s (%s) waits for the candidate: %s", item.id,
+                         item.kind, reason)
+            await uow.commit()
 
     async def _claim(self, item: OutboxItem) -> bool:
         """Several processes scan one outbox (PostgreSQL): the item's due time is moved a

@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from bot.runtime.choices import as_choice
 from bot.runtime.clock import Clock
 from bot.runtime.effects import AfterCommit, EffectWriter
+from bot.runtime.held import ENDED, drop_held
 from bot.runtime.kits import KitCache
 from bot.runtime.locks import KeyedLocks
 from bot.runtime.metrics import Metrics
@@ -162,6 +163,8 @@ class Runtime:
                 raise InviteAlreadyBound()
         if state is not None and state != before:
             await uow.interviews.save(state)
+            if state.phase in ENDED and (before is None or before.phase != state.phase):
+                await drop_held(uow, state.interview_id, state.phase, self.clock())
         return after
 
     async def _load_state(self, uow: UnitOfWork, event: Event) -> InterviewState | None:

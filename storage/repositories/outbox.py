@@ -114,6 +114,24 @@ class OutboxRepository(Repository):
             .execution_options(synchronize_session=False)
         )
 
+    async def waiting_for(self, interview_id: str) -> list[OutboxItem]:
+        """The interview's held items, in order."""
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.interview_id == interview_id, OutboxRow.status == WAITING)
+            .order_by(OutboxRow.id)
+        )
+        return [_item(r) for r in rows]
+
+    async def drop(self, item_ids: list[int]) -> int:
+        """Delete items that will never be sent (the caller keeps the audit line)."""
+        if not item_ids:
+            return 0
+        return await self._rowcount(
+            delete(OutboxRow).where(OutboxRow.id.in_(item_ids))
+            .execution_options(synchronize_session=False)
+        )
+
     async def by_platform_id(self, platform_message_id: str) -> OutboxItem | None:
         row = await self._session.scalar(
             select(OutboxRow).where(OutboxRow.platform_message_id == platform_message_id)

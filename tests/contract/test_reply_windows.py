@@ -67,3 +67,21 @@ class TestHeldItems:
             assert again.delivery_status == "failed" and again.attempts == 1
             assert again.platform_message_id is None
             assert await uow.outbox.by_platform_id("wamid.1") is None
+
+    async def test_an_interviews_held_items_are_found_and_dropped(self, db: Database) -> None:
+        async with db.unit_of_work() as uow:
+            a = await uow.outbox.add("send", {"text": "a"}, ADA, "iv1")
+            b = await uow.outbox.add("send", {"text": "b"}, ADA, "iv1")
+            pending = await uow.outbox.add("send", {"text": "c"}, ADA, "iv1")
+            other = await uow.outbox.add("send", {"text": "d"}, "whatsapp:1:1", "iv2")
+            for item in (a, b, other):
+                await uow.outbox.hold(item, "outside the window")
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            assert [i.id for i in await uow.outbox.waiting_for("iv1")] == [a, b]
+            assert await uow.outbox.drop([a, b]) == 2 and await uow.outbox.drop([]) == 0
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            assert await uow.outbox.waiting_for("iv1") == []
+            assert await uow.outbox.get(a) is None and await uow.outbox.get(pending) is not None
+            assert [i.id for i in await uow.outbox.waiting_for("iv2")] == [other]
