@@ -60,6 +60,13 @@ _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 def load_kit(path: Path) -> Kit:
     """Read and validate the kit at `path`; raises `KitInvalid` listing every problem."""
+    return load_kit_with_places(path)[0]
+
+
+def load_kit_with_places(path: Path) -> tuple[Kit, dict[str, tuple[int, int]]]:
+    """`load_kit`, and where each question's formats are in the file (1-based line and
+    column; the question itself when it names none), keyed by question id (`practice` for
+    the practice question): for warnings placed like errors (`kit validate`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -70,7 +77,9 @@ def load_kit(path: Path) -> Kit:
         raise _not_text(path) from exc
     if "\x00" in text:
         raise _not_text(path)
-    return parse_kit(text, str(path))
+    parser = _Parser(str(path))
+    kit = parser.parse(text)
+    return kit, {qid: (line + 1, col + 1) for qid, (line, col) in parser.places.items()}
 
 
 def _not_text(path: Path) -> KitInvalid:

@@ -17,7 +17,7 @@ from config.kit import (
     AnswerFormat,
     Question,
 )
-from config.kit_yaml import FieldReader, item_pos, key_pos, type_name, value_pos
+from config.kit_yaml import FieldReader, item_pos, key_pos, node_pos, type_name, value_pos
 
 __all__ = ["PRACTICE_KEYS", "QUESTION_KEYS", "RETAKES_RANGE", "QuestionFields"]
 
@@ -129,6 +129,7 @@ class QuestionFields(FieldReader):
             bad = True
         if bad or qid is None or text is None:
             return None
+        self.places[qid] = value_pos(m, "formats") if "formats" in m else node_pos(m)
         base = Question(qid, text)
         return Question(
             id=qid,

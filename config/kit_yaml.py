@@ -117,6 +117,8 @@ class FieldReader:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.problems: list[KitProblem] = []
+        # Question id -> where its formats are (else the question itself), for warnings.
+        self.places: dict[str, Pos] = {}
 
     def add(self, pos: Pos, message: str) -> None:
         self.problems.append(KitProblem(self.filename, pos[0] + 1, pos[1] + 1, message))

@@ -11,10 +11,12 @@ from config.kit import AnswerFormat, Kit
 
 
 def format_warnings(
-    path: Path, kit: Kit, channels: Mapping[str, Capabilities]
+    path: Path, kit: Kit, channels: Mapping[str, Capabilities],
+    places: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[str]:
-    """One `FILE: warning: …` line per question and channel without video notes where the
-    question takes video notes but not videos (there, a video is asked for instead)."""
+    """One `FILE:LINE:COL: warning: …` line per question and channel without video notes
+    where the question takes video notes but not videos (there, a video is asked for
+    instead). `places`: where each question's formats are (`load_kit_with_places`)."""
     lines: list[str] = []
     questions = ([kit.practice] if kit.practice is not None else []) + list(kit.questions)
     for platform, caps in sorted(channels.items()):
@@ -23,7 +25,9 @@ def format_warnings(
         for question in questions:
             formats = question.formats
             if AnswerFormat.VIDEO_NOTE in formats and AnswerFormat.VIDEO not in formats:
+                line, col = (places or {}).get(question.id, (1, 1))
                 lines.append(
-                    f"{path}: warning: question {question.id} asks for video notes, which "
-                    f"{platform} does not have: candidates there are asked for a video instead")
+                    f"{path}:{line}:{col}: warning: question {question.id} asks for video "
+                    f"notes, which {platform} does not have: candidates there are asked for a "
+                    "video instead")
     return lines

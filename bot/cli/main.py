@@ -22,7 +22,7 @@ from bot.cli.errors import EXIT_INVALID, CliError, explain
 from bot.cli.plain_help import PlainHelp
 from bot.cli.roles import ROLE_NEEDS_POSTGRES, Role
 from bot.runtime.redaction import Redactor, configured_secrets, install_log_redaction
-from config.kit_loader import KitInvalid, load_kit
+from config.kit_loader import KitInvalid, load_kit, load_kit_with_places
 from config.settings import Settings
 
 T = TypeVar("T")
@@ -138,13 +138,13 @@ def kit_validate(
     channels = candidate_capabilities(_settings())
     for path in files:
         try:
-            kit = load_kit(path)
+            kit, places = load_kit_with_places(path)
         except KitInvalid as exc:
             for problem in exc.problems:
                 typer.echo(str(problem))
             problems += len(exc.problems)
             continue
-        for warning in format_warnings(path, kit, channels):
+        for warning in format_warnings(path, kit, channels, places):
             typer.echo(warning, err=True)
     if problems:
         raise typer.Exit(EXIT_INVALID)
