@@ -6,6 +6,7 @@ interview already over is dropped instead of held. The decision's text after a p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -108,3 +109,29 @@ async def test_erasure_removes_held_messages(service: Service) -> None:
 ])
 def test_what_is_dropped_when(phase: Phase, purpose: str | None, dropped: bool) -> None:
     assert droppable(phase, purpose) is dropped
+
+
+async def test_a_held_decision_goes_when_the_retention_period_ends(service: Service) -> None:
+    """Submitted and decided, the decision's text waits for her reply; she never writes:
+    when the retention period ends (the interview is erased), it goes too."""
+    iid = await _held_since_long_ago(service)
+    now = datetime.now(UTC)
+    async with service.db.unit_of_work() as uow:
+        state = await uow.interviews.get(iid)
+        assert state is not None
+        await uow.interviews.save(replace(state, phase=Phase.SUBMITTED, submitted_at=now))
+        for held in await uow.outbox.waiting_for(iid):  # as if sent before she went quiet
+            await uow.outbox.mark_sent(held.id, f"m{held.id}", now)
+        closing = await uow.outbox.add("send", {"to": {}, "text": "We are moving on.",
+                                                "purpose": "decision"}, ANN.key, iid)
+        await uow.outbox.hold(closing, "the decision template announced it")
+        await uow.timers.upsert(iid, TimerKind.RETENTION, "", now)
+        await uow.commit()
+    await service.runtime.handle(TimerFired(
+        event_id="t9", occurred_at=now, conversation=ANN, kind=TimerKind.RETENTION,
+        interview_id=iid, due_at=now))
+    assert await service.dispatcher.drain(10)
+    async with service.db.unit_of_work(read_only=True) as uow:
+        assert await uow.outbox.get(closing) is None
+        assert (await uow.interviews.get(iid)).phase is Phase.ERASED  # type: ignore[union-attr]
+    assert await _dropped(service, iid) == [{"messages": 1, "why": "erased"}]
