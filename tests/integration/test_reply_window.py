@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from adapters.base import Capabilities, SentMessage
+from bot.recruiting.alerts import RecruiterAlerts
 from bot.runtime.catalogs import Catalogs
 from bot.runtime.clock import system_clock
 from bot.runtime.delivery import OutboxDispatcher
@@ -111,7 +112,9 @@ async def test_failed_statuses_go_again_or_are_given_up_per_code(service: Servic
                                          conversation=ANN, invite_token=service.invite_token))
     assert await service.dispatcher.drain(10)
     await service.dispatcher.stop()  # what follows is read as the reports left it
-    reports = DeliveryReports(db=service.db, clock=system_clock, wake_outbox=lambda: None)
+    alert = RecruiterAlerts(frozenset({"slack:U0RITA"}), platforms_on=lambda: {"slack"})
+    reports = DeliveryReports(db=service.db, clock=system_clock, wake_outbox=lambda: None,
+                              alert=alert)
     await reports.record("m1", "delivered")
     await reports.record("m1", "failed", [(131056, "Pair rate limit hit")])
     await reports.record("m2", "failed", [(131026, "Message undeliverable")])
@@ -126,3 +129,7 @@ async def test_failed_statuses_go_again_or_are_given_up_per_code(service: Servic
     assert (second.status, second.last_error) == (
         OutboxStatus.FAILED, "reported failed: 131026 Message undeliverable")
     assert summary.undeliverable == 1
+    async with service.db.unit_of_work(read_only=True) as uow:
+        [note] = await uow.outbox.pending_for("slack:U0RITA:")  # the recruiter, told once
+    assert note.payload["text"].startswith("Ann (campaign Screen (screen)) cannot be reached")
+    assert "/interview extend " in note.payload["text"] and note.interview_id is None
