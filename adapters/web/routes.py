@@ -218,16 +218,16 @@ class CandidatePage:
         recording, count = str(body.get("rec", "")), body.get("count")
         if not isinstance(count, int):
             raise Refused(400, "web.refused.unreadable")
-        joined = await self.channel.uploads.join(page_key(token), recording, count)
-        if body.get("document") is True:
-            return await self._document(posted, recording, joined, str(body.get("name", "")))
-        found = await asyncio.to_thread(self.probe, joined.path)
+        async with self.channel.uploads.join(page_key(token), recording, count) as joined:
+            if body.get("document") is True:
+                return await self._document(posted, recording, joined, str(body.get("name", "")))
+            found = await asyncio.to_thread(self.probe, joined.path)
         if found is None or not (found.has_audio or found.has_video):
             raise Refused(422, "web.refused.unplayable")
         kind = _kind(found.has_video, facts.formats)
         await self._emit(MediaReceived(
             **self._common(request, token, f"rec:{recording}"), kind=kind,
-            file_ref=self.channel.uploads.ref_of(joined.path), duration_s=found.duration_s,
+            file_ref=joined.ref, duration_s=found.duration_s,
             size_bytes=joined.size_bytes, mime=found.mime or "application/octet-stream",
             file_unique_id=joined.sha256))
         return harden(web.json_response({"saved": True, "sha256": joined.sha256}))
@@ -239,7 +239,7 @@ class CandidatePage:
             raise Refused(422, "web.refused.document")
         await self._emit(MediaReceived(
             **self._common(posted.request, posted.token, f"rec:{recording}"),
-            kind=MediaKind.DOCUMENT, file_ref=self.channel.uploads.ref_of(joined.path),
+            kind=MediaKind.DOCUMENT, file_ref=joined.ref,
             size_bytes=joined.size_bytes, mime=mime, file_unique_id=joined.sha256,
             file_name=Path(name).name[:200] or None))
         return harden(web.json_response({"saved": True, "sha256": joined.sha256}))

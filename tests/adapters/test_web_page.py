@@ -23,6 +23,7 @@ from bot.runtime.catalogs import load_catalog
 from config.kit import AnswerFormat, Kit, Question
 from conversations.events import ButtonPressed, Event, MediaKind, MediaReceived, Started
 from storage.db import Database
+from storage.web_chunks import WebChunks
 from storage.web_pages import WebPages
 
 MEDIA = Path(__file__).parents[1] / "fixtures" / "media"
@@ -65,7 +66,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[tuple[Page, Page, WebPages]]:
         events.append(event)
 
     store = WebPages(db)
-    channel = WebChannel(store, Uploads(tmp_path / "uploads"))
+    channel = WebChannel(store, Uploads(WebChunks(db), tmp_path / "uploads"))
     await channel.start(sink)
     page = CandidatePage(channel, Keys(b"k" * 32, secure_cookies=False), probe_recording,
                          load_catalog("en"), clock=lambda: datetime.now(UTC))

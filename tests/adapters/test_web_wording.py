@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from adapters.web.wording import Wording
 from bot.runtime.catalogs import load_catalog
-from conversations.messages import msg
+from conversations.messages import Message, ParamValue
 
 CATALOG = load_catalog("en")
 SAY = Wording(CATALOG)
 
 
-def shown(text_id: str, **params: str) -> str:
-    return SAY(CATALOG.render(msg(text_id, **params)).text)
+def shown(text_id: str, **params: ParamValue) -> str:
+    message = Message(text_id=text_id, params=tuple(sorted(params.items())))
+    return SAY(CATALOG.render(message).text)
 
 
 def test_typed_commands_become_the_page_buttons() -> None:

@@ -159,6 +159,7 @@ def _question_texts(prep_seconds: int) -> list[str]:
     `prep_seconds`."""
     from conversations.prompts import instructions_message, question_message
 
+    assert KIT.practice is not None
     kit = replace(KIT, practice=replace(KIT.practice, prep_seconds=prep_seconds),
                   questions=tuple(replace(q, prep_seconds=prep_seconds) for q in KIT.questions))
     texts = []
