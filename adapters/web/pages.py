@@ -109,6 +109,11 @@ class Pages:
 <p>{self.t("web.not_found.how")}</p></main>"""
         return self._layout(self.catalog.text("web.brand"), body)
 
+    def erased(self, title: str) -> str:
+        body = f"""<main id="main" tabindex="-1"><h2>{self.t("web.erased.title")}</h2>
+<p>{self.t("web.erased.how")}</p></main>"""
+        return self._layout(title, body)
+
     def refused(self, title: str, token: str, why: str) -> str:
         body = f"""<main id="main" tabindex="-1"><p role="alert">{escape(why)}</p>
 <p><a href="/i/{escape(token)}">{self.t("web.back")}</a></p></main>"""

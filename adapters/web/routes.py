@@ -42,6 +42,7 @@ STATIC = Path(__file__).parent / "static"
 STATIC_TYPES = {"web.js": "text/javascript", "web.css": "text/css"}
 COMMANDS = frozenset({"status", "pause", "help"})
 MAX_TEXT = 20_000
+ERASED = "erased"  # conversations.state.Phase.ERASED: the link opens nothing any more
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,8 @@ class CandidatePage:
         token, facts = await self._facts(request)
         if facts is None:
             return _html(self.pages.not_found(), 404)
+        if facts.phase == ERASED:
+            return _html(self.pages.erased(facts.title), 410)
         session = self.keys.session_of(request) or self.keys.new_session()
         csrf, binding = self.keys.csrf(session), await self.store.binding(token)
         if binding is None:
@@ -122,6 +125,8 @@ class CandidatePage:
         token, facts = await self._facts(request)
         if facts is None:
             return _html(self.pages.not_found(), 404)
+        if facts.phase == ERASED:
+            return _html(self.pages.erased(facts.title), 410)
         return _html(self.pages.device_check(facts.title, token))
 
     # ---- actions -------------------------------------------------------------------------

@@ -7,6 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
 from adapters.web.channel import conversation_of, page_key
 from bot.cli.app import Service
 from bot.cli.first_run import demo_invite
@@ -53,3 +56,34 @@ async def test_erasure_removes_the_pages_leftover_uploads(tmp_path: Path) -> Non
         assert erased is not None and erased.phase == Phase.ERASED
     finally:
         await service.stop()
+
+
+async def test_the_link_of_an_erased_interview_says_so(tmp_path: Path) -> None:
+    """Not the "Open the interview" landing (the link's binding went with the erasure)."""
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                        media_dir=tmp_path / "media")
+    service = await Service.create(settings)
+    try:
+        add_web(service, settings)
+        app = web.Application()
+        for path, handler in service.routes.items():
+            app.router.add_route("*", path, handler)
+        token, now = await demo_invite(service.db), datetime.now(UTC)
+        await service.handle(Started(event_id="web:open", occurred_at=now,
+                                     conversation=conversation_of(token), invite_token=token))
+        async with service.db.unit_of_work(read_only=True) as uow:
+            state = await uow.interviews.by_token(token)
+        assert state is not None
+        await service.handle(EraseRequested(
+            event_id=f"erase:{state.interview_id}", occurred_at=now,
+            conversation=conversation_of(token), interview_id=state.interview_id,
+            requested_by="telegram:42"))
+        async with TestClient(TestServer(app)) as client:
+            response = await client.get(f"/i/{token}")
+            body = await response.text()
+            assert response.status == 410, body
+            assert "This interview was erased" in body and "Open the interview" not in body
+            assert (await client.get(f"/i/{token}/check")).status == 410
+    finally:
+        await service.stop()
+
