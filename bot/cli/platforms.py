@@ -28,7 +28,6 @@ from bot.runtime.catalogs import load_catalog
 from config.settings import Settings
 from conversations.events import Platform
 from conversations.review_board import BOARD_PLACE
-from conversations.texts import DEFAULT_LANGUAGE
 from storage.blobs import private_dir
 from storage.web_chunks import WebChunks
 from storage.web_pages import WebPages
@@ -58,7 +57,7 @@ def add_web(service: Service, settings: Settings) -> WebChannel:
     channel = WebChannel(WebPages(service.db), uploads)
     secure = bool(settings.public_url and settings.public_url.startswith("https://"))
     page = CandidatePage(channel, Keys(web_secret(settings), secure), probe_recording,
-                         load_catalog(DEFAULT_LANGUAGE), clock=service.clock)
+                         load_catalog, clock=service.clock)
     service.add_channel(channel)
     service.routes.update(page.routes())
     return channel
