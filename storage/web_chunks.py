@@ -103,11 +103,3 @@ class WebChunks:
                                         table.recording.in_(recordings))
                     .execution_options(synchronize_session=False))
             await uow.commit()
-
-    async def erase_page(self, page: str) -> None:
-        async with self._db.unit_of_work() as uow:
-            for table in (WebChunkRow, WebRecordingRow):
-                await uow.session.execute(
-                    delete(table).where(table.page_key == page)
-                    .execution_options(synchronize_session=False))
-            await uow.commit()

@@ -71,11 +71,6 @@ class WebChannel:
         for content_hash in await self.store.stored(tuple(held)):
             await self.uploads.forget(page, held[content_hash])
 
-    async def erase_local_files(self, conversation: ConversationRef) -> None:
-        """What is left of the page's uploads (unfinished chunks, a recording never stored):
-        the interview was erased (storage deletes them with the answers too)."""
-        await self.uploads.erase_page(conversation.chat_id)
-
     async def edit(self, to: ConversationRef, message_id: str, message: RenderedMessage
                    ) -> None:
         if message_id.isdigit():

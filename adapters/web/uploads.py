@@ -52,7 +52,6 @@ class ChunkStore(Protocol):
                           sha256: str) -> None: ...
     async def held(self, page: str) -> dict[str, list[str]]: ...
     async def forget(self, page: str, recordings: list[str]) -> None: ...
-    async def erase_page(self, page: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +135,6 @@ class Uploads:
 
     async def forget(self, page: str, recordings: list[str]) -> None:
         await self._chunks.forget(page, recordings)
-
-    async def erase_page(self, page: str) -> None:
-        """Everything kept for a page; `page` is a page key, nothing else."""
-        if PAGE_KEY.fullmatch(page):
-            await self._chunks.erase_page(page)
 
 
 def _check(page: str, recording: str) -> None:
