@@ -119,14 +119,6 @@ class ReportsPolling(Protocol):
     def polling_role(self) -> str | None: ...
 
 
-@runtime_checkable
-class KeepsLocalFiles(Protocol):
-    """A channel that keeps a conversation's files on this machine outside the media store
-    (the web page's unfinished uploads): erasure removes them too."""
-
-    async def erase_local_files(self, conversation: ConversationRef) -> None: ...
-
-
 class Leadership(Protocol):
     """Work that only one replica may do at a time (Telegram long polling: a second poller
     is refused). Without several replicas there is no such port: the work just runs."""

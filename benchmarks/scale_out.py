@@ -53,7 +53,8 @@ class Cluster:
     def __init__(self, fake: FakeTelegram, url: str, workdir: Path, webs: int, workers: int):
         self.env = base_env(workdir, TELEGRAM_BOT_TOKEN=fake.token,
                             TELEGRAM_API_URL=fake.base_url, DATABASE_URL=url,
-                            TELEGRAM_WEBHOOK_SECRET=SECRET, TRANSCRIBE_WORKERS="1")
+                            TELEGRAM_WEBHOOK_SECRET=SECRET, TRANSCRIBE_WORKERS="1",
+                            WEB_SECRET="scale-out-web-key")
         self.webs = [self._proc(workdir, f"web{n}", "web") for n in range(webs)]
         self.workers = [self._proc(workdir, f"worker{n}", "worker") for n in range(workers)]
         self.balancer = Balancer([w.url for w in self.webs])

@@ -49,11 +49,12 @@ def consent_messages(ctx: Ctx) -> list[Message]:
 def instructions_message(ctx: Ctx, st: InterviewState) -> Message:
     questions = ctx.kit.questions
     all_formats = tuple(dict.fromkeys(f for q in questions for f in q.formats))
+    prep = max(q.prep_seconds for q in questions)
     return deadline_msg(
-        ctx, st, "instructions.show",
+        ctx, st, "instructions.show" if prep > 0 else "instructions.show_no_prep",
         buttons=(button(ctx, "button.begin", Action.BEGIN),),
         count=len(questions),
-        prep=human_duration(max(q.prep_seconds for q in questions)),
+        prep=human_duration(prep),
         answer=human_duration(max(q.answer_seconds for q in questions)),
         retakes=max(q.retakes for q in questions),
         formats=",".join(f.value for f in all_formats),
@@ -65,11 +66,15 @@ def question_message(ctx: Ctx, st: InterviewState) -> Message:
     q = question_of(st, ctx.kit)
     step = step_of(st)
     ready = button(ctx, "button.ready", Action.READY, step=step)
+    # Without thinking time the answer window opens at "I'm ready": "0 s to think" is not said.
+    prep = q.prep_seconds > 0
     if is_practice(st):
         skip = button(ctx, "button.skip_practice", Action.SKIP_PRACTICE, step=step)
-        return msg("practice.show", buttons=(ready, skip), verbatim=q.text,
-                   prep=human_duration(q.prep_seconds), answer=human_duration(q.answer_seconds))
-    return msg("question.show", buttons=(ready,), verbatim=q.text,
+        return msg("practice.show" if prep else "practice.show_no_prep", buttons=(ready, skip),
+                   verbatim=q.text, prep=human_duration(q.prep_seconds),
+                   answer=human_duration(q.answer_seconds))
+    return msg("question.show" if prep else "question.show_no_prep", buttons=(ready,),
+               verbatim=q.text,
                number=st.question_index + 1, total=ctx.total,
                prep=human_duration(q.prep_seconds), answer=human_duration(q.answer_seconds),
                attempt=st.attempt_no + 1)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -287,6 +288,32 @@ class WebSessionRow(Base):
     session_hash: Mapped[str] = mapped_column(String(64))
     move_code: Mapped[str] = mapped_column(String(16))
     bound_at: Mapped[datetime]
+
+
+class WebChunkRow(Base):
+    """A piece of a recording the candidate page uploaded while recording. Kept in the
+    database, not on the machine that received it, so that behind a load balancer the
+    pieces of one recording can arrive at different replicas and still be joined."""
+
+    __tablename__ = "web_chunks"
+    page_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recording: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime]
+
+
+class WebRecordingRow(Base):
+    """A recording whose chunks 0..chunks-1 are all in and were hashed: whole, the engine
+    was told; its chunks stay until the blob store holds the answer part."""
+
+    __tablename__ = "web_recordings"
+    page_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recording: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chunks: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    joined_at: Mapped[datetime]
 
 
 class BoardLinkRow(Base):

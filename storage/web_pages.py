@@ -61,6 +61,7 @@ class PageFacts:
     question_text: str
     # Captions of the candidate's own kept recordings: (question number, words said).
     captions: tuple[tuple[int, str], ...] = ()
+    language: str = "en"  # the kit's
 
 
 class WebPages:
@@ -177,7 +178,8 @@ class WebPages:
                              countdown_due=timer.due_at if timer else None,
                              formats=tuple(str(f) for f in question.formats),
                              question_no=max(state.question_index + 1, 0),
-                             questions=len(kit.questions), question_text=question.text)
+                             questions=len(kit.questions), question_text=question.text,
+                             language=kit.language)
 
 
 async def _captions(session: AsyncSession, interview_id: str, kit: Kit

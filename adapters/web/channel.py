@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 
@@ -14,7 +13,6 @@ from adapters.web.uploads import MAX_RECORDING_BYTES, UploadRefused, Uploads
 from conversations.events import ConversationRef, Event, Platform
 from conversations.messages import RenderedMessage
 
-CHUNK = 65536
 CAPABILITIES = Capabilities(
     max_buttons=6,
     max_text_length=8000,
@@ -65,18 +63,13 @@ class WebChannel:
 
     async def _sweep(self, page: str) -> None:
         """Joined recordings the blob store already holds (their part is committed as
-        stored, which is what the engine answers with a message) are removed here, so a
-        candidate's recording is kept once, where erasure and retention find it."""
+        stored, which is what the engine answers with a message) lose their chunks here, so
+        a candidate's recording is kept once, where erasure and retention find it."""
         held = await self.uploads.held(page)
         if not held:
             return
         for content_hash in await self.store.stored(tuple(held)):
-            await self.uploads.forget(held[content_hash])
-
-    async def erase_local_files(self, conversation: ConversationRef) -> None:
-        """What is left of the page's uploads (unfinished chunks, a recording never stored):
-        the interview was erased (the page's rows go with the answers, in storage)."""
-        await self.uploads.erase_page(conversation.chat_id)
+            await self.uploads.forget(page, held[content_hash])
 
     async def edit(self, to: ConversationRef, message_id: str, message: RenderedMessage
                    ) -> None:
@@ -86,12 +79,7 @@ class WebChannel:
 
     async def download(self, file_ref: str) -> AsyncIterator[bytes]:
         try:
-            path = self.uploads.path_of(file_ref)
-            handle = await asyncio.to_thread(path.open, "rb")
-        except (OSError, UploadRefused) as exc:
-            raise MediaUnavailable(f"cannot read the uploaded recording: {exc}") from exc
-        try:
-            while chunk := await asyncio.to_thread(handle.read, CHUNK):
+            async for chunk in self.uploads.stream(file_ref):
                 yield chunk
-        finally:
-            handle.close()
+        except UploadRefused as exc:
+            raise MediaUnavailable(f"cannot read the uploaded recording: {exc}") from exc

@@ -12,6 +12,7 @@ from datetime import datetime
 from html import escape
 
 from adapters.web.store import Facts, Shown
+from adapters.web.wording import Wording
 from conversations.messages import ParamValue
 from conversations.texts import Catalog
 
@@ -47,6 +48,7 @@ def _clock(seconds: int) -> str:
 class Pages:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self.say = Wording(catalog)  # the engine's chat wording, as the page works
 
     def t(self, text_id: str, **params: ParamValue) -> str:
         """A catalog sentence, escaped for HTML."""
@@ -106,6 +108,11 @@ class Pages:
         body = f"""<main id="main" tabindex="-1"><h2>{self.t("web.not_found.title")}</h2>
 <p>{self.t("web.not_found.how")}</p></main>"""
         return self._layout(self.catalog.text("web.brand"), body)
+
+    def erased(self, title: str) -> str:
+        body = f"""<main id="main" tabindex="-1"><h2>{self.t("web.erased.title")}</h2>
+<p>{self.t("web.erased.how")}</p></main>"""
+        return self._layout(title, body)
 
     def refused(self, title: str, token: str, why: str) -> str:
         body = f"""<main id="main" tabindex="-1"><p role="alert">{escape(why)}</p>
@@ -169,7 +176,7 @@ class Pages:
                             for n, (label, payload) in enumerate(m.buttons))
             buttons = (f'<div class="buttons" role="group" aria-label="{self.t("web.choices")}">'
                        f"{forms}</div>")
-        return f'<li class="message" id="m{m.id}"><p>{escape(m.text)}</p>{buttons}</li>'
+        return f'<li class="message" id="m{m.id}"><p>{escape(self.say(m.text))}</p>{buttons}</li>'
 
     def interview(self, title: str, token: str, csrf: str, facts: Facts,
                   messages: Sequence[Shown], now: datetime, move_code: str) -> str:

@@ -33,7 +33,7 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.messages import ParamValue
-from conversations.texts import Catalog
+from conversations.texts import DEFAULT_LANGUAGE, Catalog
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -42,6 +42,7 @@ STATIC = Path(__file__).parent / "static"
 STATIC_TYPES = {"web.js": "text/javascript", "web.css": "text/css"}
 COMMANDS = frozenset({"status", "pause", "help"})
 MAX_TEXT = 20_000
+ERASED = "erased"  # conversations.state.Phase.ERASED: the link opens nothing any more
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +65,21 @@ class Refused(Exception):
 
 
 class CandidatePage:
-    def __init__(self, channel: WebChannel, keys: Keys, probe: Probe, catalog: Catalog,
+    def __init__(self, channel: WebChannel, keys: Keys, probe: Probe,
+                 catalogs: Callable[[str], Catalog],
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        """`catalogs(language)`: the catalog for a kit's language (English when there is
+        none for it, as `bot.runtime.catalogs.load_catalog` does)."""
         self.channel, self.store = channel, channel.store
         self.keys, self.probe, self.clock = keys, probe, clock
-        self.pages, self.catalog = Pages(catalog), catalog
+        self._catalogs, self._pages = catalogs, dict[str, Pages]()
+        self.default = self.pages_in(DEFAULT_LANGUAGE)  # before we know the interview
+
+    def pages_in(self, language: str) -> Pages:
+        """The page's sentences in the kit's language, one `Pages` per language."""
+        if language not in self._pages:
+            self._pages[language] = Pages(self._catalogs(language))
+        return self._pages[language]
 
     def routes(self) -> dict[str, Handler]:
         posts = {"open": self.open, "press": self.press, "text": self.text,
@@ -93,18 +104,21 @@ class CandidatePage:
     async def page(self, request: web.Request) -> web.StreamResponse:
         token, facts = await self._facts(request)
         if facts is None:
-            return _html(self.pages.not_found(), 404)
+            return _html(self.default.not_found(), 404)
+        pages = self.pages_in(facts.language)
+        if facts.phase == ERASED:
+            return _html(pages.erased(facts.title), 410)
         session = self.keys.session_of(request) or self.keys.new_session()
         csrf, binding = self.keys.csrf(session), await self.store.binding(token)
         if binding is None:
-            body, status = self.pages.landing(facts.title, token, csrf), 200
+            body, status = pages.landing(facts.title, token, csrf), 200
         elif binding.session_hash == self.keys.session_hash(session):
             messages = await self.store.messages(page_key(token))
-            body, status = self.pages.interview(facts.title, token, csrf, facts, messages,
+            body, status = pages.interview(facts.title, token, csrf, facts, messages,
                                            self.clock(), binding.move_code), 200
         else:
             wrong = request.query.get("code") == "wrong"
-            body, status = self.pages.in_use(facts.title, token, csrf, wrong), 409
+            body, status = pages.in_use(facts.title, token, csrf, wrong), 409
         response = _html(body, status)
         self.keys.set_cookie(response, session)
         return response
@@ -114,15 +128,18 @@ class CandidatePage:
         if facts is None or not await self._owns(request, token):
             return harden(web.Response(status=409, text="in use"))
         session = self.keys.session_of(request) or ""
-        fragment = self.pages.live(token, self.keys.csrf(session), facts,
+        fragment = self.pages_in(facts.language).live(token, self.keys.csrf(session), facts,
                               await self.store.messages(page_key(token)), self.clock())
         return _html(fragment)
 
     async def check(self, request: web.Request) -> web.StreamResponse:
         token, facts = await self._facts(request)
         if facts is None:
-            return _html(self.pages.not_found(), 404)
-        return _html(self.pages.device_check(facts.title, token))
+            return _html(self.default.not_found(), 404)
+        pages = self.pages_in(facts.language)
+        if facts.phase == ERASED:
+            return _html(pages.erased(facts.title), 410)
+        return _html(pages.device_check(facts.title, token))
 
     # ---- actions -------------------------------------------------------------------------
 
@@ -132,7 +149,7 @@ class CandidatePage:
                 return harden(web.Response(status=405, text="method not allowed"))
             token, facts = await self._facts(request)
             if facts is None:
-                return _html(self.pages.not_found(), 404)
+                return _html(self.default.not_found(), 404)
             try:
                 if request.content_type in ("application/x-www-form-urlencoded",
                                             "multipart/form-data"):
@@ -146,11 +163,13 @@ class CandidatePage:
                     raise Refused(409, "web.refused.in_use")
                 return await action(Posted(request, token, facts, form))
             except Refused as refused:
-                why = self.catalog.format(refused.text_id, refused.params)
-                return self._answer(request, token, facts.title, refused.status, why)
+                pages = self.pages_in(facts.language)
+                why = pages.catalog.format(refused.text_id, refused.params)
+                return self._answer(pages, request, token, facts.title, refused.status, why)
             except UploadRefused as refused:
-                why = self.catalog.text(str(refused))
-                return self._answer(request, token, facts.title, 422, why)
+                pages = self.pages_in(facts.language)
+                why = pages.catalog.text(str(refused))
+                return self._answer(pages, request, token, facts.title, 422, why)
         return handle
 
     async def open(self, posted: Posted) -> web.StreamResponse:
@@ -218,16 +237,16 @@ class CandidatePage:
         recording, count = str(body.get("rec", "")), body.get("count")
         if not isinstance(count, int):
             raise Refused(400, "web.refused.unreadable")
-        joined = await self.channel.uploads.join(page_key(token), recording, count)
-        if body.get("document") is True:
-            return await self._document(posted, recording, joined, str(body.get("name", "")))
-        found = await asyncio.to_thread(self.probe, joined.path)
+        async with self.channel.uploads.join(page_key(token), recording, count) as joined:
+            if body.get("document") is True:
+                return await self._document(posted, recording, joined, str(body.get("name", "")))
+            found = await asyncio.to_thread(self.probe, joined.path)
         if found is None or not (found.has_audio or found.has_video):
             raise Refused(422, "web.refused.unplayable")
         kind = _kind(found.has_video, facts.formats)
         await self._emit(MediaReceived(
             **self._common(request, token, f"rec:{recording}"), kind=kind,
-            file_ref=self.channel.uploads.ref_of(joined.path), duration_s=found.duration_s,
+            file_ref=joined.ref, duration_s=found.duration_s,
             size_bytes=joined.size_bytes, mime=found.mime or "application/octet-stream",
             file_unique_id=joined.sha256))
         return harden(web.json_response({"saved": True, "sha256": joined.sha256}))
@@ -239,18 +258,18 @@ class CandidatePage:
             raise Refused(422, "web.refused.document")
         await self._emit(MediaReceived(
             **self._common(posted.request, posted.token, f"rec:{recording}"),
-            kind=MediaKind.DOCUMENT, file_ref=self.channel.uploads.ref_of(joined.path),
+            kind=MediaKind.DOCUMENT, file_ref=joined.ref,
             size_bytes=joined.size_bytes, mime=mime, file_unique_id=joined.sha256,
             file_name=Path(name).name[:200] or None))
         return harden(web.json_response({"saved": True, "sha256": joined.sha256}))
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def _answer(self, request: web.Request, token: str, title: str, status: int, why: str
-                ) -> web.StreamResponse:
+    def _answer(self, pages: Pages, request: web.Request, token: str, title: str, status: int,
+                why: str) -> web.StreamResponse:
         if _wants_json(request):
             return harden(web.json_response({"ok": False, "why": why}, status=status))
-        return _html(self.pages.refused(title, token, why), status)
+        return _html(pages.refused(title, token, why), status)
 
     async def _facts(self, request: web.Request) -> tuple[str, Facts | None]:
         token = request.match_info.get("token", "")

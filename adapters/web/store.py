@@ -46,6 +46,8 @@ class Facts(Protocol):
     def question_text(self) -> str: ...
     @property
     def captions(self) -> tuple[tuple[int, str], ...]: ...
+    @property
+    def language(self) -> str: ...  # the kit's: the page's sentences are in it
 
 
 class PageStore(Protocol):

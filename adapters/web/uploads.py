@@ -1,7 +1,11 @@
-"""Recordings arrive in numbered chunks while the candidate records (every ~2 s). A chunk
-sent twice (a retry after a lost answer) overwrites itself, so nothing is duplicated; an
-answer is whole only when every chunk up to the count the browser declares is stored, and
-then it is joined and hashed once (SHA-256), before the engine hears of it."""
+"""Recordings arrive in numbered chunks while the candidate records (every ~2 s). Chunks are
+kept in the database (the `ChunkStore` port, `storage/web_chunks.py`), so behind a load
+balancer the chunks of one recording may reach different replicas. A chunk sent twice (a
+retry after a lost answer) replaces itself, so nothing is duplicated; an answer is whole only
+when every chunk up to the count the browser declares is in, and then it is joined and hashed
+(SHA-256) before the engine hears of it. The joined bytes are read back from the chunks
+(`stream`) by whichever process fetches the answer; a private scratch file exists only while
+the finishing request probes the recording."""
 
 from __future__ import annotations
 
@@ -9,10 +13,12 @@ import asyncio
 import hashlib
 import os
 import re
-import shutil
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 PAGE_KEY = re.compile(r"[0-9a-f]{32}")  # adapters/web/channel.page_key
 RECORDING_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -20,127 +26,127 @@ MAX_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_CHUNKS = 2000  # ~66 minutes at one chunk per 2 s: far above any answer window
 MAX_RECORDING_BYTES = 300 * 1024 * 1024
 MAX_OPEN_RECORDINGS = 20  # per page: recordings started and not yet joined
+BATCH = 8  # chunks read from the database at a time (at most 32 MiB)
 
 
 class UploadRefused(ValueError):
     """The upload cannot be used; carries the catalog id of what to tell the candidate."""
 
 
+class Whole(Protocol):
+    @property
+    def chunks(self) -> int: ...
+    @property
+    def size_bytes(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+
+
+class ChunkStore(Protocol):
+    async def put(self, page: str, recording: str, seq: int, data: bytes) -> None: ...
+    async def open_recordings(self, page: str) -> set[str]: ...
+    async def sizes(self, page: str, recording: str) -> dict[int, int]: ...
+    async def read(self, page: str, recording: str, first: int, last: int) -> list[bytes]: ...
+    async def joined(self, page: str, recording: str) -> Whole | None: ...
+    async def mark_joined(self, page: str, recording: str, chunks: int, size_bytes: int,
+                          sha256: str) -> None: ...
+    async def held(self, page: str) -> dict[str, list[str]]: ...
+    async def forget(self, page: str, recordings: list[str]) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Joined:
-    path: Path
+    path: Path  # the private scratch copy, gone when the `join` block ends
+    ref: str  # the `MediaReceived.file_ref`: "<page key>/<recording id>"
     size_bytes: int
     sha256: str
 
 
 class Uploads:
-    def __init__(self, root: Path) -> None:
-        self._root = root
+    def __init__(self, chunks: ChunkStore, scratch: Path) -> None:
+        self._chunks = chunks
+        self._scratch = scratch
 
-    def _folder(self, token: str, recording: str) -> Path:
-        if not RECORDING_ID.fullmatch(recording):
-            raise UploadRefused("web.upload.no_id")
-        return self._root / token / recording
-
-    async def put(self, token: str, recording: str, seq: int, data: bytes) -> None:
+    async def put(self, page: str, recording: str, seq: int, data: bytes) -> None:
+        _check(page, recording)
         if not 0 <= seq < MAX_CHUNKS:
             raise UploadRefused("web.upload.too_long")
         if len(data) > MAX_CHUNK_BYTES:
             raise UploadRefused("web.upload.too_large")
-        folder = self._folder(token, recording)
-        await asyncio.to_thread(_write, folder, seq, data)
+        if await self._chunks.joined(page, recording) is not None:
+            return  # a late resend of a recording already whole: it stays as it was
+        started = await self._chunks.open_recordings(page)
+        if recording not in started and len(started) >= MAX_OPEN_RECORDINGS:
+            raise UploadRefused("web.upload.too_many")  # no disk filled with beginnings
+        await self._chunks.put(page, recording, seq, data)
 
-    async def join(self, token: str, recording: str, count: int) -> Joined:
-        """The whole recording once chunks 0..count-1 are all stored (UploadRefused, naming
-        the missing ones, when not yet)."""
-        folder = self._folder(token, recording)
+    @asynccontextmanager
+    async def join(self, page: str, recording: str, count: int) -> AsyncIterator[Joined]:
+        """The whole recording once chunks 0..count-1 are all in (UploadRefused when not
+        yet): hashed, marked whole, and copied to a private scratch file for the block."""
+        _check(page, recording)
         if not 0 < count <= MAX_CHUNKS:
             raise UploadRefused("web.upload.empty")
-        return await asyncio.to_thread(_join, folder, count)
+        before = await self._chunks.joined(page, recording)
+        count = before.chunks if before is not None else count  # a finish asked again
+        sizes = await self._chunks.sizes(page, recording)
+        if any(n not in sizes for n in range(count)):
+            raise UploadRefused("web.upload.missing")
+        if sum(sizes[n] for n in range(count)) > MAX_RECORDING_BYTES:
+            raise UploadRefused("web.upload.too_large")
+        path = await asyncio.to_thread(_scratch_file, self._scratch)
+        try:
+            digest, size = await self._copy(page, recording, count, path)
+            if before is None:
+                await self._chunks.mark_joined(page, recording, count, size, digest)
+            yield Joined(path, f"{page}/{recording}", size, digest)
+        finally:
+            path.unlink(missing_ok=True)
 
-    def path_of(self, file_ref: str) -> Path:
-        """The joined file a `MediaReceived.file_ref` names (always inside our folder)."""
-        path = (self._root / file_ref).resolve()
-        if self._root.resolve() not in path.parents:
-            raise UploadRefused("web.upload.no_id")
-        return path
+    async def _copy(self, page: str, recording: str, count: int, path: Path
+                    ) -> tuple[str, int]:
+        digest, size = hashlib.sha256(), 0
+        with _private_file(path) as out:
+            async for data in self._pieces(page, recording, count):
+                digest.update(data)
+                size += len(data)
+                await asyncio.to_thread(out.write, data)
+        return digest.hexdigest(), size
 
-    async def held(self, page: str) -> dict[str, list[Path]]:
-        """The joined recordings still kept for a page, by SHA-256 (with their sidecars)."""
-        folder = self._root / page
-        if not folder.is_dir():
-            return {}
-        return await asyncio.to_thread(_held, folder)
+    async def _pieces(self, page: str, recording: str, count: int) -> AsyncIterator[bytes]:
+        for first in range(0, count, BATCH):
+            for data in await self._chunks.read(page, recording, first,
+                                                min(count, first + BATCH) - 1):
+                yield data
 
-    async def forget(self, paths: list[Path]) -> None:
-        await asyncio.to_thread(_forget, paths)
+    async def stream(self, file_ref: str) -> AsyncIterator[bytes]:
+        """The bytes of a joined recording (`Joined.ref`), from any replica."""
+        page, _, recording = file_ref.partition("/")
+        _check(page, recording)
+        whole = await self._chunks.joined(page, recording)
+        if whole is None:
+            raise UploadRefused("web.upload.missing")
+        async for data in self._pieces(page, recording, whole.chunks):
+            yield data
 
-    async def erase_page(self, page: str) -> None:
-        """Everything kept for a page (its folder); `page` is a page key, nothing else."""
-        if PAGE_KEY.fullmatch(page):
-            await asyncio.to_thread(shutil.rmtree, self._root / page, True)
+    async def held(self, page: str) -> dict[str, list[str]]:
+        """The joined recordings still kept for a page, by SHA-256."""
+        return await self._chunks.held(page)
 
-    def ref_of(self, path: Path) -> str:
-        return str(path.relative_to(self._root))
+    async def forget(self, page: str, recordings: list[str]) -> None:
+        await self._chunks.forget(page, recordings)
 
 
-def _write(folder: Path, seq: int, data: bytes) -> None:
-    if not folder.exists():
-        page = folder.parent
-        started = sum(1 for p in page.iterdir() if p.is_dir()) if page.exists() else 0
-        if started >= MAX_OPEN_RECORDINGS:  # a page cannot fill the disk with beginnings
-            raise UploadRefused("web.upload.too_many")
+def _check(page: str, recording: str) -> None:
+    if not PAGE_KEY.fullmatch(page) or not RECORDING_ID.fullmatch(recording):
+        raise UploadRefused("web.upload.no_id")
+
+
+def _scratch_file(folder: Path) -> Path:
     _private_folder(folder)
-    part = folder / f"{seq:06d}.part"
-    temp = folder / f"{seq:06d}.tmp"
-    with _private_file(temp) as out:
-        out.write(data)
-    temp.replace(part)  # a chunk is either wholly there or not at all
-
-
-def _join(folder: Path, count: int) -> Joined:
-    joined = folder.with_suffix(".rec")
-    if joined.exists():  # the browser asked again (its first answer was lost): same file
-        return Joined(joined, joined.stat().st_size, _sha256(joined))
-    missing = [n for n in range(count) if not (folder / f"{n:06d}.part").exists()]
-    if missing:
-        raise UploadRefused("web.upload.missing")
-    digest, size = hashlib.sha256(), 0
-    temp = folder.with_suffix(".joining")
-    with _private_file(temp) as out:
-        for n in range(count):
-            data = (folder / f"{n:06d}.part").read_bytes()
-            size += len(data)
-            if size > MAX_RECORDING_BYTES:
-                raise UploadRefused("web.upload.too_large")
-            digest.update(data)
-            out.write(data)
-    temp.replace(joined)
-    with _private_file(folder.with_suffix(".sha256")) as out:  # for `held`
-        out.write(digest.hexdigest().encode())
-    shutil.rmtree(folder, ignore_errors=True)  # the chunks live on in the joined file
-    return Joined(joined, size, digest.hexdigest())
-
-
-def _held(page_folder: Path) -> dict[str, list[Path]]:
-    held: dict[str, list[Path]] = {}
-    for sidecar in page_folder.glob("*.sha256"):
-        held.setdefault(sidecar.read_text().strip(), []).extend(
-            [sidecar.with_suffix(".rec"), sidecar])
-    return held
-
-
-def _forget(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+    path = folder / f"{uuid.uuid4().hex}.joining"
+    _private_file(path).close()
+    return path
 
 
 # Documents are recognised by their first bytes, never by the name the browser gives.

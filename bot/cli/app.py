@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 from procrastinate import App
 
-from adapters.base import Channel, KeepsLocalFiles
+from adapters.base import Channel
 from bot.cli.invite_links import invite_makers
 from bot.cli.roles import Role, build_timers, build_transcription, open_queue
 from bot.cli.web import Handler, build_app, start_site
@@ -202,10 +202,6 @@ class Service:
             listener.on_commit(after)
         if after.erased_media:
             self._chore(self._delete_media(after.erased_media))
-        for conversation in after.erased_conversations:
-            channel = self.channels.get(conversation.platform)
-            if isinstance(channel, KeepsLocalFiles):
-                self._chore(channel.erase_local_files(conversation))
 
     def _chore(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

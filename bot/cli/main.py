@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from bot.cli.errors import EXIT_INVALID, CliError, explain
 from bot.cli.plain_help import PlainHelp
-from bot.cli.roles import ROLE_NEEDS_POSTGRES, Role
+from bot.cli.roles import ROLE_NEEDS_POSTGRES, WEB_NEEDS_SECRET, Role
 from bot.runtime.redaction import Redactor, configured_secrets, install_log_redaction
 from config.kit_loader import KitInvalid, load_kit, load_kit_with_places
 from config.settings import Settings
@@ -112,6 +112,8 @@ def run(
     if role is not Role.ALL and make_url(settings.database_url).get_backend_name() != (
             "postgresql"):
         raise CliError(ROLE_NEEDS_POSTGRES.format(role=role.value), EXIT_INVALID)
+    if role is Role.WEB and settings.web_secret is None:  # else each keeps its own key
+        raise CliError(WEB_NEEDS_SECRET, EXIT_INVALID)
     _run(serve(settings, role), settings)
 
 

@@ -28,8 +28,8 @@ from bot.runtime.catalogs import load_catalog
 from config.settings import Settings
 from conversations.events import Platform
 from conversations.review_board import BOARD_PLACE
-from conversations.texts import DEFAULT_LANGUAGE
 from storage.blobs import private_dir
+from storage.web_chunks import WebChunks
 from storage.web_pages import WebPages
 
 log = logging.getLogger(__name__)
@@ -53,10 +53,11 @@ def candidate_capabilities(settings: Settings) -> dict[str, Capabilities]:
 def add_web(service: Service, settings: Settings) -> WebChannel:
     """The web candidate page at `/i/<token>`: always on (`run`); chat platforms' invites
     carry its link when PUBLIC_URL is set."""
-    channel = WebChannel(WebPages(service.db), Uploads(settings.media_dir / "web-uploads"))
+    uploads = Uploads(WebChunks(service.db), settings.media_dir / "web-uploads")
+    channel = WebChannel(WebPages(service.db), uploads)
     secure = bool(settings.public_url and settings.public_url.startswith("https://"))
     page = CandidatePage(channel, Keys(web_secret(settings), secure), probe_recording,
-                         load_catalog(DEFAULT_LANGUAGE), clock=service.clock)
+                         load_catalog, clock=service.clock)
     service.add_channel(channel)
     service.routes.update(page.routes())
     return channel

@@ -42,6 +42,9 @@ class Role(StrEnum):
 
 ROLE_NEEDS_POSTGRES = ("--role {role} needs PostgreSQL (DATABASE_URL=postgresql+asyncpg://...); "
                        "with SQLite one process does everything: run it without --role")
+WEB_NEEDS_SECRET = ("--role web runs behind a load balancer: set WEB_SECRET to the same random "
+                    "value on every replica (e.g. `openssl rand -hex 32`), so that the "
+                    "candidate page's sessions work on all of them")
 
 
 async def open_queue(db: Database) -> App | None:

@@ -53,8 +53,6 @@ class AfterCommit:
     wake_transcriber: bool = False
     transcribe: list[str] = field(default_factory=list)  # part ids queued now
     erased_media: list[str] = field(default_factory=list)
-    # Erased interviews' conversations: channels keeping local files of them delete those.
-    erased_conversations: list[ConversationRef] = field(default_factory=list)
     submitted: list[str] = field(default_factory=list)
 
 
@@ -162,8 +160,6 @@ class EffectWriter:
                 return await uow.interviews.bind(iid, conversation)
             case EraseAnswers(interview_id=iid, why=why):
                 after.erased_media.extend(await uow.interviews.erase_answers(iid))
-                if state is not None and state.candidate is not None:
-                    after.erased_conversations.append(state.candidate)
                 await uow.audit.log("engine", "answers_erased", iid, {"why": why}, self.clock())
                 if await uow.reviews.post_for(iid) is not None:  # the reviewers' copies too
                     await uow.outbox.add(OutboxKind.REVIEW_ERASE,

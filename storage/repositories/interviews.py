@@ -16,7 +16,9 @@ from storage.models import (
     AnswerRow,
     InterviewRow,
     TranscriptRow,
+    WebChunkRow,
     WebMessageRow,
+    WebRecordingRow,
     WebSessionRow,
 )
 from storage.repositories._base import Repository
@@ -189,9 +191,10 @@ class InterviewRepository(Repository):
             .execution_options(synchronize_session=False))
         platform, _, rest = (row.conversation_key or "").partition(":")
         if platform == Platform.WEB:  # "web:<page key>:": the page is keyed by its chat id
-            await self._session.execute(
-                delete(WebMessageRow).where(WebMessageRow.page_key == rest.split(":")[0])
-                .execution_options(synchronize_session=False))
+            for table in (WebMessageRow, WebChunkRow, WebRecordingRow):  # shown, uploaded
+                await self._session.execute(
+                    delete(table).where(table.page_key == rest.split(":")[0])
+                    .execution_options(synchronize_session=False))
 
 
 def _fill(row: InterviewRow, state: InterviewState, now: datetime) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from aiohttp import ClientSession, CookieJar, web
 from aiohttp.test_utils import TestServer
 
+from adapters.base import EventSink
 from adapters.web.channel import WebChannel
 from adapters.web.routes import CandidatePage
 from adapters.web.security import COOKIE, Keys
@@ -22,7 +24,9 @@ from bot.cli.web_media import probe_recording
 from bot.runtime.catalogs import load_catalog
 from config.kit import AnswerFormat, Kit, Question
 from conversations.events import ButtonPressed, Event, MediaKind, MediaReceived, Started
+from conversations.texts import Catalog
 from storage.db import Database
+from storage.web_chunks import WebChunks
 from storage.web_pages import WebPages
 
 MEDIA = Path(__file__).parents[1] / "fixtures" / "media"
@@ -51,6 +55,26 @@ class Page:
         return response.status
 
 
+GERMAN = Catalog("de", {**load_catalog("en").texts, "web.landing.open": "Interview öffnen"})
+
+
+def catalogs(language: str) -> Catalog:
+    """The page's catalogs: a German one (one sentence is enough to tell), else the real
+    loader (which falls back to English)."""
+    return GERMAN if language == "de" else load_catalog(language)
+
+
+async def _app(db: Database, tmp_path: Path, sink: EventSink) -> web.Application:
+    channel = WebChannel(WebPages(db), Uploads(WebChunks(db), tmp_path / "uploads"))
+    await channel.start(sink)
+    page = CandidatePage(channel, Keys(b"k" * 32, secure_cookies=False), probe_recording,
+                         catalogs, clock=lambda: datetime.now(UTC))
+    app = web.Application()
+    for path, handler in page.routes().items():
+        app.router.add_route("*", path, handler)
+    return app
+
+
 @pytest.fixture
 async def setup(tmp_path: Path) -> AsyncIterator[tuple[Page, Page, WebPages]]:
     db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
@@ -65,14 +89,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[tuple[Page, Page, WebPages]]:
         events.append(event)
 
     store = WebPages(db)
-    channel = WebChannel(store, Uploads(tmp_path / "uploads"))
-    await channel.start(sink)
-    page = CandidatePage(channel, Keys(b"k" * 32, secure_cookies=False), probe_recording,
-                         load_catalog("en"), clock=lambda: datetime.now(UTC))
-    app = web.Application()
-    for path, handler in page.routes().items():
-        app.router.add_route("*", path, handler)
-    async with TestServer(app) as server:
+    async with TestServer(await _app(db, tmp_path, sink)) as server:
         base = str(server.make_url(""))
         # Two sessions: two browsers, each with its own cookies.
         async with ClientSession(base, cookie_jar=CookieJar(unsafe=True)) as first, \
@@ -221,3 +238,32 @@ async def test_a_page_cannot_start_recordings_without_end(
     statuses = [(await ada.client.post(f"/i/{ada.token}/chunk?rec=started{n:04d}&seq=0",
                                        data=b"x", headers=headers)).status for n in range(21)]
     assert statuses == [200] * 20 + [422]
+
+
+async def test_the_page_speaks_the_kits_language_when_there_is_a_catalog(
+        tmp_path: Path) -> None:
+    db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    await db.migrate()
+    tokens = {}
+    async with db.unit_of_work() as uow:
+        for language in ("de", "pt-BR"):  # no Portuguese catalog: English
+            kit = replace(KIT, language=language)
+            campaign = await uow.campaigns.create(kit, "title: x\n", language, "live")
+            invite = await uow.interviews.create_invite(campaign.id, campaign.kit_version_id,
+                                                        "Ada")
+            tokens[language] = invite.invite_token
+        await uow.commit()
+
+    async def sink(event: Event) -> None:
+        pass
+
+    try:
+        async with TestServer(await _app(db, tmp_path, sink)) as server, \
+                ClientSession(str(server.make_url(""))) as client:
+            german = await (await client.get(f"/i/{tokens['de']}")).text()
+            assert '<html lang="de">' in german and "Interview öffnen" in german
+            other = await (await client.get(f"/i/{tokens['pt-BR']}")).text()
+            assert '<html lang="en">' in other and "Open the interview" in other
+    finally:
+        await db.dispose()
+

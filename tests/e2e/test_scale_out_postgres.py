@@ -57,6 +57,7 @@ async def test_web_replicas_and_workers_share_postgresql(
     tmp_path: Path, bot_process: list[BotProcess],
 ) -> None:
     env = {**telegram_env, "DATABASE_URL": pg_url, "TELEGRAM_WEBHOOK_SECRET": SECRET,
+           "WEB_SECRET": "scale-out-web-key",
            "QUEUE_HEARTBEAT_SECONDS": "1", "QUEUE_POLL_SECONDS": "0.2"}
     webs = [_process(env, tmp_path, f"web{n}", "web", bot_process) for n in range(WEB)]
     first, second = (_process(env, tmp_path, f"worker{n}", "worker", bot_process)

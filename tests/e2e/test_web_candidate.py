@@ -7,7 +7,9 @@ Only the keyboard drives the interview (Tab, Enter, Space). Screenshots of each 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -216,8 +218,10 @@ async def test_a_whole_interview_in_the_browser_by_keyboard(
         assert len(q2) == 1 and q2[0].startswith("video"), shown
         assert q3 == ["text: I like building calm, reliable tools for people."], shown
         assert token not in bot.logs()  # the link is the key: never written to the log
-        # Each recording is kept once, in the blob store (the upload copies are gone).
-        assert not list((tmp_path / "media" / "web-uploads").rglob("*.rec"))
+        # Each recording is kept once, in the blob store (the uploaded chunks are gone).
+        assert not [p for p in (tmp_path / "media" / "web-uploads").rglob("*") if p.is_file()]
+        with closing(sqlite3.connect(tmp_path / "bot.db")) as conn:
+            assert conn.execute("SELECT count(*) FROM web_chunks").fetchone() == (0,)
 
         # The board: two reviewers score blind, a recruiter decides, the page says so.
         await review_on_the_board(browser, bot.url, await links)

@@ -88,7 +88,7 @@ def test_full_interview() -> None:
     s.feed(timer(TimerKind.ANSWER_END, "1.0"))
     s.expect("answer.times_up", "confirm.ask")
     s.press(Action.KEEP)
-    s.expect("answer.kept", "question.show")
+    s.expect("answer.kept", "question.show_no_prep")  # q3 has no thinking time
 
     # q3: text only, no prep, one message completes it
     s.press(Action.READY)

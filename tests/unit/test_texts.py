@@ -152,3 +152,41 @@ def test_every_text_id_literal_is_in_the_catalog() -> None:
                     and shape.match(node.value) and not node.value.endswith(".po")):
                 literals.add(node.value)
     assert literals - CATALOG.ids == set()
+
+
+def _question_texts(prep_seconds: int) -> list[str]:
+    """The instructions, practice and question texts of a kit whose every prep time is
+    `prep_seconds`."""
+    from conversations.prompts import instructions_message, question_message
+
+    assert KIT.practice is not None
+    kit = replace(KIT, practice=replace(KIT.practice, prep_seconds=prep_seconds),
+                  questions=tuple(replace(q, prep_seconds=prep_seconds) for q in KIT.questions))
+    texts = []
+    for index in (-1, 0):
+        state = make_state(Phase.PRESENTED, question_index=index)
+        ctx = Ctx(state=state, event=started(), now=T0, kit=kit)
+        texts.append(CATALOG.render(question_message(ctx, state)).text)
+    state = make_state(Phase.INSTRUCTIONS)
+    ctx = Ctx(state=state, event=started(), now=T0, kit=kit)
+    texts.append(CATALOG.render(instructions_message(ctx, state)).text)
+    return texts
+
+
+def test_no_thinking_time_is_not_announced_as_zero_seconds() -> None:
+    practice, question, instructions = _question_texts(0)
+    for text in (practice, question, instructions):
+        assert "0 s" not in text and "to think" not in text
+    assert "1 min to answer" in practice and "2 min to answer" in question
+    assert "up to 5 min to answer" in instructions
+    assert all("30 s to think" in text for text in _question_texts(30))
+
+
+def test_texts_name_the_buttons_as_they_are_labelled() -> None:
+    """"Press Ready" under a button that says "I'm ready" sends people looking for it."""
+    ready = CATALOG.text("button.ready")
+    for text_id in ("practice.show", "question.show", "question.show_no_prep",
+                    "practice.show_no_prep", "status.presented", "hint.presented"):
+        text = CATALOG.text(text_id)
+        assert f"\u201c{ready}\u201d" in text, text_id
+        assert "press Ready" not in text.replace("Press", "press"), text_id
