@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     telegram_global_rate: float = 25.0
     telegram_chat_rate: float = 1.0
     delivery_max_attempts: int = 8
+    # PostgreSQL: a replica claims an outbound item for this long before sending it; if it
+    # dies, another replica sends it once the claim runs out. Keep it above the longest
+    # delivery (a large media download or upload), or a slow one may be sent twice.
+    outbox_lease_seconds: float = Field(default=300.0, gt=0)
     dead_letter_after_failures: int = 3  # an inbound event failing this often is set aside
 
     @field_validator("media_url")
