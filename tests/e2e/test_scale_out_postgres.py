@@ -93,6 +93,7 @@ async def _kill_holding_sends(fake: FakeTelegram, victim: BotProcess,
     return abandoned
 
 
+@pytest.mark.timeout(300 + 20 * CANDIDATES)
 async def test_web_replicas_and_workers_share_postgresql(
     fake_telegram: FakeTelegram, telegram_env: dict[str, str], pg_url: str,
     tmp_path: Path, bot_process: list[BotProcess],
