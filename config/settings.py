@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # timer's worst lateness) and heartbeats (a killed worker's jobs are retried after 3).
     queue_poll_seconds: float = 1.0
     queue_heartbeat_seconds: float = 10.0
+    # How often one process re-queues timers and transcriptions whose job was lost between
+    # a commit and the queue (a process killed in that window), 1 to 60 seconds.
+    queue_repair_seconds: int = Field(default=60, ge=1, le=60)
 
     decision_webhook_url: str | None = None
     decision_webhook_secret: SecretStr | None = None

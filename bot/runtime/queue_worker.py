@@ -4,6 +4,11 @@ A worker heartbeats every `heartbeat` seconds; a job left `doing` by a worker wh
 heartbeat is older than `STALLED_AFTER` heartbeats (a killed process) is put back to
 `todo` by the sweep, a procrastinate periodic task on the same queue, so another process
 runs it. Our jobs are idempotent (ids only; the tables decide), so a retry is safe.
+
+`register_repair` adds a periodic task that re-queues the jobs a process lost between its
+commit and the queue (killed in that window): the tables are the record, the queue follows.
+procrastinate defers each tick of a periodic task once across all processes, so one
+replica runs each repair.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from procrastinate import App
@@ -18,7 +24,28 @@ from procrastinate import App
 log = logging.getLogger(__name__)
 
 STALLED_AFTER = 3  # heartbeats missed
-SWEEP_CRON = "* * * * * */5"  # every 5 seconds (6th field: seconds)
+SWEEP_SECONDS = 5
+
+
+def every(seconds: int) -> str:
+    """procrastinate's cron for every `seconds` (1-60; the 6th field is seconds)."""
+    if not 1 <= seconds <= 60:
+        raise ValueError(f"a period of 1 to 60 seconds, not {seconds}")
+    return f"* * * * * */{seconds}"
+
+
+def register_repair(app: App, queue: str, seconds: int,
+                    repair: Callable[[], Awaitable[None]]) -> None:
+    """Run `repair` every `seconds` on `queue`, in one process per tick (once per app)."""
+    name = f"interview_bot.repair.{queue}"
+    if name in app.tasks:
+        return
+
+    async def run_repair(timestamp: int) -> None:
+        await repair()
+
+    task = app.task(name=name, queue=queue, pass_context=False)(run_repair)
+    app.periodic(cron=every(seconds), periodic_id=queue)(task)
 
 
 def register_sweep(app: App, queue: str, heartbeat: float) -> None:
@@ -38,7 +65,7 @@ def register_sweep(app: App, queue: str, heartbeat: float) -> None:
                 log.info("stalled job %s already taken care of", job.id, exc_info=True)
 
     task = app.task(name=name, queue=queue, pass_context=False)(retry_stalled)
-    app.periodic(cron=SWEEP_CRON, periodic_id=queue)(task)
+    app.periodic(cron=every(SWEEP_SECONDS), periodic_id=queue)(task)
 
 
 @dataclass

@@ -1,0 +1,106 @@
+"""Jobs lost between a commit and the queue (the process killed in that window: the timer
+or transcript row is committed, its procrastinate job never deferred) are queued again by
+the periodic repair within QUEUE_REPAIR_SECONDS, with every process still running (before,
+only the next start repaired them). PostgreSQL only."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.runtime.clock import system_clock
+from bot.runtime.metrics import Metrics
+from bot.runtime.queue_timers import QueueTimers
+from bot.transcription.port import Transcript
+from bot.transcription.queue_jobs import TranscriptionJobs
+from bot.transcription.worker import TranscriptionWorker
+from conversations.effects import Schedule
+from conversations.events import Event, TimerKind
+from storage.db import Database
+from storage.task_queue import build_queue_app
+from tests.contract.test_timer_port import empty_pg
+from tests.contract.timer_helpers import FiredTimers, interviews, soon, write_timers
+from tests.e2e.harness import wait_until
+
+REPAIR = 1  # seconds
+
+
+class NoTranscriber:
+    def load(self) -> object:
+        return self
+
+    def transcribe(self, path: Path, language: str | None) -> Transcript:
+        raise AssertionError("not called: the recording worker stores its own result")
+
+    def is_language_supported(self, language: str) -> bool:
+        return True
+
+
+@dataclass
+class RecordingWorker(TranscriptionWorker):
+    """Runs a part's job by storing a result and noting the part (no model, no file)."""
+
+    ran: Counter[str] = field(default_factory=Counter)
+
+    async def transcribe_part(self, part_id: str) -> None:
+        self.ran[part_id] += 1
+        async with self.db.unit_of_work() as uow:
+            await uow.transcripts.save_result(part_id, "text", [], "en", "fake", 1.0, 0.1)
+            await uow.commit()
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def test_timers_lost_before_the_queue_fire_after_a_repair(pg_database: str) -> None:
+    db = Database.from_url(pg_database)
+    await empty_pg(db)
+    app = build_queue_app(pg_database, pool_size=4)
+    fired = FiredTimers(db)
+    port = QueueTimers(db=db, app=app, clock=system_clock, runtime=fired, heartbeat=1.0,
+                       poll=0.2, repair=REPAIR)
+    try:
+        await app.open_async()
+        await port.start()  # its start-time reconcile finds nothing yet
+        people = await interviews(db, 3)
+        lost = [Schedule(TimerKind.REMINDER, soon(0.1), who) for who in people]
+        await write_timers(db, lost)  # committed; `apply` never ran (the process died)
+        await wait_until(lambda: _true(len(fired.fired) == len(lost)), 20, "the lost timers")
+        assert set(fired.fired.values()) == {1}
+    finally:
+        await port.stop()
+        await app.close_async()
+        await db.dispose()
+
+
+async def test_transcriptions_lost_before_the_queue_run_after_a_repair(
+    pg_database: str,
+) -> None:
+    db = Database.from_url(pg_database)
+    await empty_pg(db)
+    app = build_queue_app(pg_database, pool_size=4)
+
+    async def emit(event: Event) -> None:
+        pass
+
+    worker = RecordingWorker(db=db, transcriber=NoTranscriber(), emit=emit,
+                             clock=system_clock, metrics=Metrics())
+    jobs = TranscriptionJobs(db=db, app=app, worker=worker, heartbeat=1.0, poll=0.2,
+                             repair=REPAIR)
+    try:
+        await app.open_async()
+        await jobs.start()
+        async with db.unit_of_work() as uow:  # committed; the deferral after it never ran
+            for n in range(3):
+                await uow.transcripts.enqueue(f"i1-{n}", "i1")
+            await uow.commit()
+        await wait_until(lambda: _true(len(worker.ran) == 3), 20, "the lost transcriptions")
+        assert set(worker.ran.values()) == {1}
+        async with db.unit_of_work(read_only=True) as uow:
+            assert await uow.transcripts.pending_ids() == []
+    finally:
+        await jobs.stop()
+        await app.close_async()
+        await db.dispose()
