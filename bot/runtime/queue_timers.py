@@ -22,7 +22,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.jobs import Job
 
 from bot.runtime.clock import Clock
-from bot.runtime.queue_worker import QueueWorker, register_repair
+from bot.runtime.queue_worker import QueueWorker, register_cleanup, register_repair
 from bot.runtime.timer_port import EventHandler, TimerFiring, TimerScope, job_id
 from conversations.effects import Cancel, Schedule
 from conversations.events import TimerKind
@@ -58,6 +58,7 @@ class QueueTimers:
     def __post_init__(self) -> None:
         self.app.task(name=FIRE_TASK, queue=TIMERS_QUEUE, pass_context=False)(self._fire_job)
         register_repair(self.app, TIMERS_QUEUE, self.repair, self.reconcile)
+        register_cleanup(self.app, TIMERS_QUEUE)  # web processes always run this queue
 
     @property
     def running(self) -> bool:

@@ -8,7 +8,8 @@ runs it. Our jobs are idempotent (ids only; the tables decide), so a retry is sa
 `register_repair` adds a periodic task that re-queues the jobs a process lost between its
 commit and the queue (killed in that window): the tables are the record, the queue follows.
 procrastinate defers each tick of a periodic task once across all processes, so one
-replica runs each repair.
+replica runs each repair. `register_cleanup` deletes finished jobs a week old once a day
+(succeeded ones are deleted at once by the workers; failed ones stay a week for a look).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from procrastinate import App
+from procrastinate import App, JobContext
 
 log = logging.getLogger(__name__)
 
 STALLED_AFTER = 3  # heartbeats missed
 SWEEP_SECONDS = 5
+CLEANUP_CRON = "17 4 * * *"  # daily at 04:17 UTC
+KEEP_FINISHED_HOURS = 7 * 24
 
 
 def every(seconds: int) -> str:
@@ -66,6 +69,26 @@ def register_sweep(app: App, queue: str, heartbeat: float) -> None:
 
     task = app.task(name=name, queue=queue, pass_context=False)(retry_stalled)
     app.periodic(cron=every(SWEEP_SECONDS), periodic_id=queue)(task)
+
+
+async def remove_old_jobs(app: App, keep_hours: int = KEEP_FINISHED_HOURS) -> None:
+    """Delete the jobs of every queue finished (failed, cancelled, aborted, succeeded) more
+    than `keep_hours` ago (procrastinate's `delete_old_jobs`, behind its builtin task)."""
+    await app.job_manager.delete_old_jobs(nb_hours=keep_hours, include_failed=True,
+                                          include_cancelled=True, include_aborted=True)
+
+
+def register_cleanup(app: App, queue: str) -> None:
+    """`remove_old_jobs` daily, in one process, run by the workers of `queue`."""
+    name = "interview_bot.remove_old_jobs"
+    if name in app.tasks:
+        return
+
+    async def cleanup(context: JobContext, timestamp: int) -> None:
+        await remove_old_jobs(context.app)
+
+    task = app.task(name=name, queue=queue, pass_context=True, queueing_lock=name)(cleanup)
+    app.periodic(cron=CLEANUP_CRON, periodic_id=queue)(task)
 
 
 @dataclass

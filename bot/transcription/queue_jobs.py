@@ -18,7 +18,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from procrastinate import App
+from procrastinate import App, RetryStrategy
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.jobs import Job
 
@@ -31,6 +31,9 @@ from storage.task_queue import TRANSCRIBE_QUEUE, queued_locks
 log = logging.getLogger(__name__)
 
 TRANSCRIBE_TASK = "interview_bot.transcribe"
+# A job that raises (reading the part failed: the database away) runs again after 2, 4, 8,
+# 16 s; after that the periodic repair queues the still-pending part again.
+RETRY = RetryStrategy(max_attempts=5, exponential_wait=2)
 
 
 def _lock(part_id: str) -> str:
@@ -49,8 +52,8 @@ class TranscriptionJobs:
     _chores: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.app.task(name=TRANSCRIBE_TASK, queue=TRANSCRIBE_QUEUE, pass_context=False)(
-            self._run_job)
+        self.app.task(name=TRANSCRIBE_TASK, queue=TRANSCRIBE_QUEUE, pass_context=False,
+                      retry=RETRY)(self._run_job)
         register_repair(self.app, TRANSCRIBE_QUEUE, self.repair, self.reconcile)
 
     @property
