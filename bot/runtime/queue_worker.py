@@ -19,8 +19,9 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from procrastinate import App, JobContext
+from procrastinate import App
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,15 @@ STALLED_AFTER = 3  # heartbeats missed
 SWEEP_SECONDS = 5
 CLEANUP_CRON = "17 4 * * *"  # daily at 04:17 UTC
 KEEP_FINISHED_HOURS = 7 * 24
+# Housekeeping shares its queue with the work: it goes first (procrastinate takes the highest
+# priority), or on a busy `transcribe` queue a killed worker's job would wait for the whole
+# backlog to be retried. One waiting job each (queueing lock): ticks do not pile up.
+HOUSEKEEPING = 100
+
+
+def _housekeeping(app: App, name: str, queue: str) -> Any:
+    return app.task(name=name, queue=queue, pass_context=False, queueing_lock=name,
+                    priority=HOUSEKEEPING)
 
 
 def every(seconds: int) -> str:
@@ -47,7 +57,7 @@ def register_repair(app: App, queue: str, seconds: int,
     async def run_repair(timestamp: int) -> None:
         await repair()
 
-    task = app.task(name=name, queue=queue, pass_context=False)(run_repair)
+    task = _housekeeping(app, name, queue)(run_repair)
     app.periodic(cron=every(seconds), periodic_id=queue)(task)
 
 
@@ -67,7 +77,7 @@ def register_sweep(app: App, queue: str, heartbeat: float) -> None:
             except Exception:  # another sweep got it first
                 log.info("stalled job %s already taken care of", job.id, exc_info=True)
 
-    task = app.task(name=name, queue=queue, pass_context=False)(retry_stalled)
+    task = _housekeeping(app, name, queue)(retry_stalled)
     app.periodic(cron=every(SWEEP_SECONDS), periodic_id=queue)(task)
 
 
@@ -84,10 +94,10 @@ def register_cleanup(app: App, queue: str) -> None:
     if name in app.tasks:
         return
 
-    async def cleanup(context: JobContext, timestamp: int) -> None:
-        await remove_old_jobs(context.app)
+    async def cleanup(timestamp: int) -> None:
+        await remove_old_jobs(app)
 
-    task = app.task(name=name, queue=queue, pass_context=True, queueing_lock=name)(cleanup)
+    task = _housekeeping(app, name, queue)(cleanup)
     app.periodic(cron=CLEANUP_CRON, periodic_id=queue)(task)
 
 

@@ -6,6 +6,7 @@ procrastinate's retry policy; old finished jobs are removed. PostgreSQL only."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,9 +48,13 @@ class RecordingWorker(TranscriptionWorker):
 
     ran: Counter[str] = field(default_factory=Counter)
     failures: int = 0  # the first runs raise, as when the database is away
+    seconds: float = 0.0  # how long a job takes (a model at work)
+    order: list[str] = field(default_factory=list)
 
     async def transcribe_part(self, part_id: str) -> None:
         self.ran[part_id] += 1
+        self.order.append(part_id)
+        await asyncio.sleep(self.seconds)
         if self.failures > 0:
             self.failures -= 1
             raise ConnectionError("the database went away")
@@ -113,6 +118,36 @@ async def test_transcriptions_lost_before_the_queue_run_after_a_repair(
         assert set(worker.ran.values()) == {1}
         async with db.unit_of_work(read_only=True) as uow:
             assert await uow.transcripts.pending_ids() == []
+    finally:
+        await jobs.stop()
+        await app.close_async()
+        await db.dispose()
+
+
+async def test_a_killed_workers_job_overtakes_a_backlog(pg_database: str) -> None:
+    """Housekeeping jobs (the stalled sweep, the repair) share the `transcribe` queue with
+    the work: they go first, or a killed worker's job would wait out the whole backlog (the
+    200-candidate run found the sweep's jobs piling up behind hundreds of transcriptions)."""
+    db = Database.from_url(pg_database)
+    await empty_pg(db)
+    app = build_queue_app(pg_database, pool_size=4)
+    worker = RecordingWorker(db=db, transcriber=NoTranscriber(), emit=_emit,
+                             clock=system_clock, metrics=Metrics(), seconds=0.2)
+    jobs = TranscriptionJobs(db=db, app=app, worker=worker, heartbeat=1.0, poll=0.2)
+    backlog = [f"b-{n}" for n in range(60)]
+    try:
+        await app.open_async()
+        async with db.unit_of_work() as uow:
+            for part in ["stalled", *backlog]:
+                await uow.transcripts.enqueue(part, "i3")
+            await uow.commit()
+        await jobs._defer_all(["stalled", *backlog])
+        async with db.engine.begin() as conn:  # its worker was killed (and pruned)
+            await conn.execute(text("UPDATE procrastinate_jobs SET status = 'doing' "
+                                    "WHERE queueing_lock = 'transcribe:stalled'"))
+        await jobs.start()
+        await wait_until(lambda: _true(worker.ran["stalled"] == 1), 40, "the stalled job")
+        assert worker.order.index("stalled") < 45, worker.order  # not after the backlog
     finally:
         await jobs.stop()
         await app.close_async()
