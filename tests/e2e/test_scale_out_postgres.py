@@ -72,6 +72,16 @@ async def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
         return [tuple(r) for r in (await conn.execute(text(sql))).all()]
 
 
+async def _counts(db: Database, fake: FakeTelegram) -> str:
+    parts = await _scalar(db, "SELECT count(*) FROM transcripts WHERE status = 'done'")
+    timers = await _scalar(db, "SELECT count(*) FROM processed_events "
+                               "WHERE event_id LIKE 'timer:%'")
+    rows = await _scalar(db, "SELECT count(*) FROM outbox WHERE status = 'sent'")
+    calls = sum(1 for c in fake.calls if c.status == 200)
+    return (f"parts transcribed {parts}, timers fired {timers}, outbox rows sent {rows}, "
+            f"Bot API calls accepted {calls}")
+
+
 async def _positive(db: Database, sql: str) -> bool:
     return await _scalar(db, sql) > 0
 
@@ -123,7 +133,9 @@ async def test_web_replicas_and_workers_share_postgresql(
             await interviews
             await wait_until(lambda: _done(db), 120 + 10 * CANDIDATES, "every answer transcribed")
             print(f"\nscale-out: {CANDIDATES} candidates, {WEB} web + {WORKERS} workers "
-                  f"(+1 of each killed): {time.monotonic() - began:.1f} s")
+                  f"(+1 of each killed): {time.monotonic() - began:.1f} s; "
+                  f"{await _counts(db, fake_telegram)}; in flight at the killed replica: "
+                  f"{len(abandoned)}; webhook updates per replica: {balancer.sent}")
             await _assert_once(db, fake_telegram, [u.chat_id for u in users], killed)
             _assert_taken_over(fake_telegram, abandoned)
         finally:
