@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test fuzz lint typecheck migrate catalogs clean
+.PHONY: run test fuzz scale lint typecheck migrate catalogs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ test: $(DEV_STAMP)
 fuzz: $(DEV_STAMP)
 	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q -s -p no:cacheprovider \
 		tests/e2e/test_fuzz_routes.py
+
+# Issue 15's full size on the local PostgreSQL: 200 candidates' whole interviews through the
+# fake Telegram webhook, 3 web replicas + 2 workers (and one more of each SIGKILLed mid-way).
+# Takes many minutes; prints the wall time (`make test` runs it with 2 candidates, 1 + 1).
+scale: $(DEV_STAMP)
+	SCALE_CANDIDATES=200 SCALE_WEB=3 SCALE_WORKERS=2 SCALE_LEASE_SECONDS=20 \
+		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/e2e/test_scale_out_postgres.py
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # timer's worst lateness) and heartbeats (a killed worker's jobs are retried after 3).
     queue_poll_seconds: float = 1.0
     queue_heartbeat_seconds: float = 10.0
+    # How often one process re-queues timers and transcriptions whose job was lost between
+    # a commit and the queue (a process killed in that window), 1 to 60 seconds.
+    queue_repair_seconds: int = Field(default=60, ge=1, le=60)
 
     decision_webhook_url: str | None = None
     decision_webhook_secret: SecretStr | None = None
@@ -84,6 +87,10 @@ class Settings(BaseSettings):
     telegram_global_rate: float = 25.0
     telegram_chat_rate: float = 1.0
     delivery_max_attempts: int = 8
+    # PostgreSQL: a replica claims an outbound item for this long before sending it; if it
+    # dies, another replica sends it once the claim runs out. Keep it above the longest
+    # delivery (a large media download or upload), or a slow one may be sent twice.
+    outbox_lease_seconds: float = Field(default=300.0, gt=0)
     dead_letter_after_failures: int = 3  # an inbound event failing this often is set aside
 
     @field_validator("media_url")

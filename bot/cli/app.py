@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -111,7 +112,8 @@ class Service:
                                       max_attempts=settings.delivery_max_attempts, handlers={},
                                       shared=db.backend == "postgresql",
                                       alert=RecruiterAlerts(settings.recruiter_ids,
-                                                            platforms_on=channels.keys))
+                                                            platforms_on=channels.keys),
+                                      lease=timedelta(seconds=settings.outbox_lease_seconds))
         # Shell interviews' timers belong to the terminal that runs them (TimerScope).
         scope = TimerScope(terminal_platforms=frozenset({Platform.SHELL.value}))
         recruiter_desk = RecruiterDesk(db=db, settings=settings, clock=clock,

@@ -65,7 +65,7 @@ def build_timers(
                             runtime=runtime, scope=scope)
     return QueueTimers(db=db, app=queue, clock=clock, runtime=runtime, scope=scope,
                        fire_jobs=role.serves, heartbeat=settings.queue_heartbeat_seconds,
-                       poll=settings.queue_poll_seconds)
+                       poll=settings.queue_poll_seconds, repair=settings.queue_repair_seconds)
 
 
 def build_transcription(
@@ -76,4 +76,5 @@ def build_transcription(
         return worker
     return TranscriptionJobs(db=db, app=queue, worker=worker if role.transcribes else None,
                              heartbeat=settings.queue_heartbeat_seconds,
-                             poll=settings.queue_poll_seconds)
+                             poll=settings.queue_poll_seconds,
+                             repair=settings.queue_repair_seconds)

@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 ItemHandler = Callable[[OutboxItem], Awaitable[str | None]]
 FAR_FUTURE = timedelta(days=3650)
 IDLE_POLL_SECONDS = 1.0
-# Longer than any one delivery takes (a 20 MB download, an upload with retries inside).
+# Longer than any one delivery takes (a 20 MB download, an upload with retries inside):
+# the default of OUTBOX_LEASE_SECONDS.
 CLAIM_LEASE = timedelta(minutes=5)
 KINDS = frozenset(OutboxKind)
 
@@ -57,6 +58,7 @@ class OutboxDispatcher:
     concurrency: int = 16
     shared: bool = False  # other processes deliver from the same outbox (PostgreSQL)
     alert: RecruiterAlert | None = None  # a candidate's message given up: recruiters told
+    lease: timedelta = CLAIM_LEASE  # a claim's length: a dead claimer's items wait this long
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _drained: asyncio.Event = field(default_factory=asyncio.Event)  # set after each delivery
     _in_flight: dict[str, asyncio.Task[None]] = field(default_factory=dict)
@@ -186,10 +188,12 @@ class OutboxDispatcher:
     async def _claim(self, item: OutboxItem) -> bool:
         """Several processes scan one outbox (PostgreSQL): the item's due time is moved a
         lease ahead by whoever takes it first; a process that dies mid-delivery leaves it
-        due again after the lease (delivered at least once, as after any crash)."""
+        due again after the lease, for any process to take over. Sent twice only if the
+        platform had accepted it and the claimer died before `mark_sent` committed (or a
+        delivery outlasted the lease); otherwise once."""
         now = self.clock()
         async with self.db.unit_of_work() as uow:
-            mine = await uow.outbox.claim(item.id, now, now + CLAIM_LEASE)
+            mine = await uow.outbox.claim(item.id, now, now + self.lease)
             await uow.commit()
         return mine
 

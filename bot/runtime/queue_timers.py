@@ -5,7 +5,9 @@ queueing lock `timer:<interview>:<kind>:<key>` (one waiting job per timer). Whic
 replica's worker takes the job (`FOR UPDATE SKIP LOCKED`) fires it through the handler path
 (`TimerFiring`); the handler marks the row fired in the same transaction, so a stale or
 duplicated job is a no-op and each timer fires once across replicas. A job whose replica
-died mid-run is retried by the stalled-job sweep (`bot/runtime/queue_worker.py`).
+died mid-run is retried by the stalled-job sweep (`bot/runtime/queue_worker.py`); a job
+lost between the commit and `apply` (its replica killed there) is queued by `reconcile`,
+on start and every `repair` seconds in one replica.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.jobs import Job
 
 from bot.runtime.clock import Clock
-from bot.runtime.queue_worker import QueueWorker
+from bot.runtime.queue_worker import QueueWorker, register_cleanup, register_repair
 from bot.runtime.timer_port import EventHandler, TimerFiring, TimerScope, job_id
 from conversations.effects import Cancel, Schedule
 from conversations.events import TimerKind
@@ -49,11 +51,14 @@ class QueueTimers:
     concurrency: int = 8
     heartbeat: float = 10.0
     poll: float = 1.0
+    repair: int = 60  # seconds between two reconciles (one replica runs each)
     worker: QueueWorker | None = None
     _chores: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.app.task(name=FIRE_TASK, queue=TIMERS_QUEUE, pass_context=False)(self._fire_job)
+        register_repair(self.app, TIMERS_QUEUE, self.repair, self.reconcile)
+        register_cleanup(self.app, TIMERS_QUEUE)  # web processes always run this queue
 
     @property
     def running(self) -> bool:
@@ -75,15 +80,17 @@ class QueueTimers:
 
     async def reconcile(self) -> None:
         """A job for every pending timer that has none (written while no replica was up, or
-        a crash between commit and `apply`); overdue ones are due now."""
+        a crash between commit and `apply`); overdue ones are due now. The queue is read
+        first: a timer whose job ran in between is then no longer pending."""
+        have = await queued_locks(self.app, TIMERS_QUEUE)
         async with self.db.unit_of_work(read_only=True) as uow:
             pending = await self.scope.pending(uow)
-        have = await queued_locks(self.app, TIMERS_QUEUE)
         missing = [t for t in pending
                    if queueing_lock(t.interview_id, t.kind, t.key) not in have]
         for start in range(0, len(missing), RECONCILE_BATCH):
             await self._defer_many(missing[start:start + RECONCILE_BATCH])
-        log.info("timers reconciled: %d pending, %d jobs added", len(pending), len(missing))
+        (log.info if missing or not self.running else log.debug)(
+            "timers reconciled: %d pending, %d jobs added", len(pending), len(missing))
 
     async def _defer_many(self, timers: list[TimerRecord]) -> None:
         jobs = [_job(t.interview_id, t.kind, t.key, t.due_at) for t in timers]

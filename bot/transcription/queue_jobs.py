@@ -7,7 +7,9 @@ the queue, each with one model and `TRANSCRIBE_WORKERS` jobs at a time, through 
 `TranscriptionWorker` steps as the in-process loop on SQLite. A job that finds its part no
 longer pending does nothing, so a retried job (its worker killed mid-way, see
 `bot/runtime/queue_worker.py`) transcribes the part once. A web-only process defers jobs and
-runs none.
+runs none. A part whose job was lost between its commit and the deferral (the process killed
+there) is queued again by `reconcile`: on a consumer's start and every `repair` seconds in
+one consuming process.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from procrastinate import App
+from procrastinate import App, RetryStrategy
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.jobs import Job
 
 from bot.runtime.effects import AfterCommit
-from bot.runtime.queue_worker import QueueWorker
+from bot.runtime.queue_worker import QueueWorker, register_repair
 from bot.transcription.worker import TranscriptionWorker
 from storage.db import Database
 from storage.task_queue import TRANSCRIBE_QUEUE, queued_locks
@@ -29,6 +31,9 @@ from storage.task_queue import TRANSCRIBE_QUEUE, queued_locks
 log = logging.getLogger(__name__)
 
 TRANSCRIBE_TASK = "interview_bot.transcribe"
+# A job that raises (reading the part failed: the database away) runs again after 2, 4, 8,
+# 16 s; after that the periodic repair queues the still-pending part again.
+RETRY = RetryStrategy(max_attempts=5, exponential_wait=2)
 
 
 def _lock(part_id: str) -> str:
@@ -42,12 +47,14 @@ class TranscriptionJobs:
     worker: TranscriptionWorker | None = None  # None: defer jobs, run none (a web process)
     heartbeat: float = 10.0
     poll: float = 1.0
+    repair: int = 60  # seconds between two reconciles (one consuming process runs each)
     _consumer: QueueWorker | None = None
     _chores: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.app.task(name=TRANSCRIBE_TASK, queue=TRANSCRIBE_QUEUE, pass_context=False)(
-            self._run_job)
+        self.app.task(name=TRANSCRIBE_TASK, queue=TRANSCRIBE_QUEUE, pass_context=False,
+                      retry=RETRY)(self._run_job)
+        register_repair(self.app, TRANSCRIBE_QUEUE, self.repair, self.reconcile)
 
     @property
     def consumes(self) -> bool:
@@ -79,10 +86,11 @@ class TranscriptionJobs:
             await self.worker.stop()
 
     async def reconcile(self) -> None:
-        """A job for every pending part that has none (a crash between commit and defer)."""
+        """A job for every pending part that has none (a crash between commit and defer).
+        The queue is read first: a part whose job ran in between is no longer pending."""
+        have = await queued_locks(self.app, TRANSCRIBE_QUEUE)
         async with self.db.unit_of_work(read_only=True) as uow:
             pending = await uow.transcripts.pending_ids()
-        have = await queued_locks(self.app, TRANSCRIBE_QUEUE)
         missing = [p for p in pending if _lock(p) not in have]
         await self._defer_all(missing)
         if missing:
