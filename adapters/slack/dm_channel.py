@@ -20,7 +20,6 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.base import EventSink, SentMessage
@@ -28,14 +27,12 @@ from adapters.errors import MediaTooLarge, MediaUnavailable, RecipientUnavailabl
 from adapters.ratelimit import RateLimiter
 from adapters.slack import dm_inbound
 from adapters.slack.dm_render import CAPABILITIES, render, welcome
-from adapters.slack.transport import SlackWeb, mapped_errors
+from adapters.slack.transport import SlackWeb, mapped_errors, private_file
 from conversations.events import ConversationRef, Event, Platform
 from conversations.messages import RenderedMessage
 
 log = logging.getLogger(__name__)
 JsonDict = dict[str, Any]
-DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120, sock_connect=10)
-CHUNK = 65536
 # More than DEAD_LETTER_AFTER_FAILURES (3 by default): the sink sets the event aside first.
 HANDLING_ATTEMPTS = 5
 RETRY_PAUSE_S = 0.5
@@ -125,21 +122,8 @@ class SlackDmChannel:
         url = str(info.get("url_private_download") or info.get("url_private") or "")
         if not url:
             raise MediaUnavailable(f"slack file {file_ref} has no download URL")
-        headers = {"Authorization": f"Bearer {self.client.token}"}
-        try:
-            async with aiohttp.ClientSession(timeout=DOWNLOAD_TIMEOUT) as session, \
-                    session.get(url, headers=headers) as resp:
-                if resp.status != 200 or resp.content_type == "text/html":
-                    # a sign-in page (no or a wrong token) is not the file
-                    raise MediaUnavailable(f"slack file {file_ref}: HTTP {resp.status} "
-                                           f"{resp.content_type}")
-                async for chunk in resp.content.iter_chunked(CHUNK):
-                    yield chunk
-        except aiohttp.ClientError as exc:
-            # aiohttp's text may quote the URL; the token is only in a header, but keep it
-            # short anyway.
-            raise MediaUnavailable(f"download of {file_ref} failed: "
-                                   f"{type(exc).__name__}") from None
+        async for chunk in private_file(self.client.token, url, file_ref):
+            yield chunk
 
     async def _file_info(self, file_ref: str) -> JsonDict:
         try:

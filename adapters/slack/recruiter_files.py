@@ -15,13 +15,14 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.errors import AdapterError, MediaTooLarge, MediaUnavailable
-from adapters.slack.transport import mapped_errors
+from adapters.slack.transport import mapped_errors, private_file
 from conversations.messages import Attachment
 
 log = logging.getLogger(__name__)
 JsonDict = dict[str, Any]
 FILE_VERBS = frozenset({"new", "edit", "invite"})
 MAX_FILE_BYTES = 1024 * 1024  # a kit or a roster; anything bigger is refused by the desk
+FETCH_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 class RecruiterFiles(Protocol):
@@ -51,19 +52,18 @@ async def fetch(client: AsyncWebClient, file: JsonDict) -> Attachment:
     name = str(file.get("name") or "file")
     if not url:
         raise MediaUnavailable("slack file without a download URL")
-    headers = {"Authorization": f"Bearer {client.token}"}
-    timeout = aiohttp.ClientTimeout(total=30)
+    data = bytearray()
     try:
-        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(
-                url, headers=headers) as r:
-            if r.status != 200 or r.content_type == "text/html":  # the login page
-                raise MediaUnavailable(f"slack file download answered {r.status}")
-            data = await r.content.read(MAX_FILE_BYTES + 1)
-    except (aiohttp.ClientError, TimeoutError) as exc:
+        async for chunk in private_file(client.token, url, name, FETCH_TIMEOUT):
+            data += chunk
+            if len(data) > MAX_FILE_BYTES:
+                break
+    except TimeoutError as exc:
         raise MediaUnavailable(f"slack file download: {type(exc).__name__}") from exc
     if len(data) > MAX_FILE_BYTES:
         raise MediaTooLarge(f"{name} is over {MAX_FILE_BYTES} bytes")
-    return Attachment(name, str(file.get("mimetype") or "application/octet-stream"), data)
+    return Attachment(name, str(file.get("mimetype") or "application/octet-stream"),
+                      bytes(data))
 
 
 async def send_back(client: AsyncWebClient, user_id: str, text: str,

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.errors import DeliveryFailed, RecipientUnavailable
+from adapters.errors import DeliveryFailed, MediaUnavailable, RecipientUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -160,3 +160,28 @@ class SlackWeb:
             )
         files = resp.get("files") or [resp.get("file") or {}]
         return str(files[0].get("id", "")) if files else ""
+
+
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120, sock_connect=10)
+DOWNLOAD_CHUNK = 65536
+
+
+async def private_file(token: str | None, url: str, label: str,
+                       limits: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT
+                       ) -> AsyncIterator[bytes]:
+    """The bytes of a Slack file at its `url_private(_download)`, with the bot token (without
+    it Slack answers with its HTML sign-in page, which is refused, never taken for the file).
+    `label` names the file in errors; aiohttp's own text may quote the URL, so it is left out
+    (the token is only in a header)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        async with aiohttp.ClientSession(timeout=limits) as session, \
+                session.get(url, headers=headers) as resp:
+            if resp.status != 200 or resp.content_type == "text/html":
+                raise MediaUnavailable(f"slack file {label}: HTTP {resp.status} "
+                                       f"{resp.content_type}")
+            async for chunk in resp.content.iter_chunked(DOWNLOAD_CHUNK):
+                yield chunk
+    except aiohttp.ClientError as exc:
+        raise MediaUnavailable(f"download of slack file {label} failed: "
+                               f"{type(exc).__name__}") from None
