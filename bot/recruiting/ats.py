@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +123,9 @@ def parse_request(body: bytes) -> InviteRequest:
                if not isinstance(value, str) or not value.strip()]
     if missing:
         raise Refused(400, f"missing or empty: {', '.join(missing)}")
+    if any(_has_control(str(value)) for value in fields.values()):
+        # names and ids are one line of text; PostgreSQL cannot even store a NUL
+        raise Refused(400, "campaign, name and external_id must not hold control characters")
     channel = raw.get("channel")
     if channel is not None and channel not in CHANNELS:
         raise Refused(400, f"channel must be one of {', '.join(CHANNELS)}")
@@ -130,3 +134,7 @@ def parse_request(body: bytes) -> InviteRequest:
         raise Refused(400, f"name and external_id are at most {MAX_NAME} characters")
     return InviteRequest(str(fields["campaign"]).strip(), " ".join(name.split()), external_id,
                          channel)
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in text)

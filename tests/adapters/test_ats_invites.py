@@ -100,6 +100,10 @@ async def test_the_same_external_id_twice_is_the_same_invite(api: tuple[str, Dat
     ({**GRACE, "channel": "fax"}, 400, "channel must be"),
     ({**GRACE, "campaign": "nope"}, 404, "no campaign"),
     ([1, 2], 400, "JSON object"),
+    # PostgreSQL cannot store a NUL in text: it answered 500 before this was refused
+    ({**GRACE, "external_id": "ext\u0000id"}, 400, "control characters"),
+    ({**GRACE, "name": "Gr\u0000ace"}, 400, "control characters"),
+    ({**GRACE, "campaign": "support\u0007"}, 400, "control characters"),
 ])
 async def test_bad_bodies_get_a_clear_4xx_and_make_nothing(
     api: tuple[str, Database], body: Any, status: int, error: str,
