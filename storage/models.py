@@ -164,6 +164,18 @@ class OutboxRow(Base):
     delivery_status: Mapped[str | None] = mapped_column(String(16))
 
 
+class EarlyReportRow(Base):
+    """A platform's report on a message whose send is not recorded yet: WhatsApp can push a
+    status (even `failed`) before the send call's answer has been read. Kept here, for
+    whichever replica records the send, and applied then (bot/runtime/statuses.py)."""
+
+    __tablename__ = "early_reports"
+    platform_message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    errors: Mapped[dict[str, Any]]  # {"errors": [[code, title], ...]}
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class ReplyWindowRow(Base):
     """When a candidate last wrote, for platforms that only allow free-form messages within
     a window after it (WhatsApp's 24-hour customer-service window)."""

@@ -116,6 +116,14 @@ class TranscriptRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class EarlyReport:
+    """A status the platform reported before its message's send was recorded."""
+
+    status: str
+    errors: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     id: int
     kind: str

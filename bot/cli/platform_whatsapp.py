@@ -35,6 +35,7 @@ def add_whatsapp(service: Service, settings: Settings) -> WhatsAppChannel:
                               wake_outbox=service.dispatcher.wake,
                               max_attempts=settings.delivery_max_attempts,
                               alert=service.dispatcher.alert)
+    service.dispatcher.after_sent = reports.replay
 
     async def report(status: DeliveryStatus) -> None:
         statuses.labels(Platform.WHATSAPP, status.status or "unknown").inc()

@@ -59,6 +59,9 @@ class OutboxDispatcher:
     shared: bool = False  # other processes deliver from the same outbox (PostgreSQL)
     alert: RecruiterAlert | None = None  # a candidate's message given up: recruiters told
     lease: timedelta = CLAIM_LEASE  # a claim's length: a dead claimer's items wait this long
+    # Called with the platform's id of each message once its send is recorded (statuses
+    # that arrived before that are applied then: bot/runtime/statuses.py).
+    after_sent: Callable[[str], Awaitable[None]] | None = None
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _drained: asyncio.Event = field(default_factory=asyncio.Event)  # set after each delivery
     _in_flight: dict[str, asyncio.Task[None]] = field(default_factory=dict)
@@ -175,6 +178,11 @@ class OutboxDispatcher:
             await uow.outbox.mark_sent(item.id, message_id, self.clock())
             await uow.commit()
         self.metrics.messages_sent.labels(platform, item.kind).inc()
+        if message_id and self.after_sent is not None:
+            try:
+                await self.after_sent(message_id)
+            except Exception:  # the reports stay kept; the message itself went out
+                log.exception("outbox item %s: applying its early reports failed", item.id)
 
     async def _hold(self, item: OutboxItem, reason: str) -> None:
         """Until the candidate writes again; dropped instead when her interview is over."""

@@ -8,6 +8,11 @@ candidate); a rate limit (131056 pair rate, 130429 / 80007 throughput) sends it 
 a backoff; anything else (131026 undeliverable, ...) marks it failed, in the audit log and in
 `campaign list` (`undeliverable=`), and the recruiters are told in chat once per interview
 (`undeliverable.py`).
+
+A status can arrive before the send call's answer has been read and recorded (the platform
+pushes it at once, or to another replica): it is then kept in the database and applied
+when the send is recorded (`replay`, called by the outbox after each send), so a `failed`
+is never lost to that race.
 """
 
 from __future__ import annotations
@@ -41,17 +46,53 @@ class DeliveryReports:
     async def record(
         self, message_id: str, status: str, errors: Sequence[tuple[int, str]] = ()
     ) -> None:
-        """Keep `status` on the row that sent `message_id`; act on a failure."""
+        """Keep `status` on the row that sent `message_id`; act on a failure. When no row
+        has sent it (yet), the report waits for the send to be recorded."""
+        if not message_id:
+            log.info("status %s without a message id: ignored", status)
+            return
+        again = False
         async with self.db.unit_of_work() as uow:
-            item = await uow.outbox.by_platform_id(message_id) if message_id else None
+            item = await uow.outbox.by_platform_id(message_id)
             if item is None:
-                log.info("status %s for an unknown message %s", status, message_id)
-                return
-            await uow.outbox.set_delivery_status(item.id, status)
-            again = status == FAILED and await self._failed(uow, item, errors)
+                await uow.outbox.keep_early_report(message_id, status, errors, self.clock())
+            else:
+                again = await self._apply(uow, item, status, errors)
             await uow.commit()
+        if item is None:
+            log.info("status %s for message %s, not recorded as sent yet: kept",
+                     status, message_id)
+            # The send may have been recorded meanwhile, before the report was kept.
+            await self.replay(message_id)
+        elif again:
+            self.wake_outbox()
+
+    async def replay(self, message_id: str | None) -> None:
+        """Apply the reports kept for `message_id`, now that its send is recorded. Called
+        after a send is recorded and after a report is kept, so whichever comes second
+        applies them; each report is taken once."""
+        if not message_id:
+            return
+        async with self.db.unit_of_work() as uow:
+            reports = await uow.outbox.take_early_reports(message_id)
+            item = await uow.outbox.by_platform_id(message_id) if reports else None
+            if item is None:
+                return  # nothing kept, or not recorded yet (the report stays)
+            again = False
+            for report in reports:
+                again = await self._apply(uow, item, report.status, report.errors) or again
+                item = await uow.outbox.get(item.id) or item
+            await uow.commit()
+        log.info("%d early status report(s) applied to outbox item %s", len(reports), item.id)
         if again:
             self.wake_outbox()
+
+    async def _apply(
+        self, uow: UnitOfWork, item: OutboxItem, status: str, errors: Sequence[tuple[int, str]]
+    ) -> bool:
+        """True when the outbox has something new due."""
+        await uow.outbox.set_delivery_status(item.id, status)
+        return status == FAILED and await self._failed(uow, item, errors)
 
     async def _failed(
         self, uow: UnitOfWork, item: OutboxItem, errors: Sequence[tuple[int, str]]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
-from storage.models import MessageSlotRow, OutboxRow
-from storage.records import OutboxItem, OutboxStatus
+from storage.models import EarlyReportRow, MessageSlotRow, OutboxRow
+from storage.records import EarlyReport, OutboxItem, OutboxStatus
 from storage.repositories._base import Repository
 
 PENDING = OutboxStatus.PENDING.value
 WAITING = OutboxStatus.WAITING.value
+# Reports on messages never recorded as ours (another system sending from the same
+# number, or a send whose replica died before recording it) are forgotten after this.
+EARLY_REPORT_TTL = timedelta(days=1)
 
 
 class OutboxRepository(Repository):
@@ -138,6 +142,43 @@ class OutboxRepository(Repository):
             .order_by(OutboxRow.id.desc()).limit(1)
         )
         return None if row is None else _item(row)
+
+    async def keep_early_report(
+        self, platform_message_id: str, status: str, errors: Sequence[tuple[int, str]],
+        now: datetime,
+    ) -> None:
+        """Keep a report on a message not (yet) recorded as sent; a repeat is kept once."""
+        await self._rowcount(
+            self._insert(EarlyReportRow).values(
+                platform_message_id=platform_message_id, status=status,
+                errors={"errors": [[code, title] for code, title in errors]}, received_at=now,
+            ).on_conflict_do_nothing(index_elements=["platform_message_id", "status"])
+        )
+        await self._rowcount(
+            delete(EarlyReportRow).where(EarlyReportRow.received_at < now - EARLY_REPORT_TTL)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def take_early_reports(self, platform_message_id: str) -> list[EarlyReport]:
+        """The reports kept for `platform_message_id`, oldest first, removed as they are
+        taken: of two processes taking them at once, each report goes to one."""
+        rows = (await self._session.scalars(
+            select(EarlyReportRow)
+            .where(EarlyReportRow.platform_message_id == platform_message_id)
+            .order_by(EarlyReportRow.received_at)
+        )).all()
+        taken = []
+        for row in rows:
+            report = EarlyReport(row.status, tuple((int(code), str(title))
+                                                   for code, title in row.errors["errors"]))
+            if await self._rowcount(
+                delete(EarlyReportRow)
+                .where(EarlyReportRow.platform_message_id == platform_message_id,
+                       EarlyReportRow.status == report.status)
+                .execution_options(synchronize_session=False)
+            ) == 1:
+                taken.append(report)
+        return taken
 
     async def set_payload(self, item_id: int, payload: dict[str, Any]) -> None:
         row = await self._required(item_id)

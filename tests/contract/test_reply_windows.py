@@ -85,3 +85,31 @@ class TestHeldItems:
             assert await uow.outbox.waiting_for("iv1") == []
             assert await uow.outbox.get(a) is None and await uow.outbox.get(pending) is not None
             assert [i.id for i in await uow.outbox.waiting_for("iv2")] == [other]
+
+
+class TestEarlyReports:
+    async def test_kept_once_taken_once_in_order_and_forgotten_after_a_day(
+        self, db: Database
+    ) -> None:
+        undeliverable = ((131026, "Message undeliverable"),)
+        async with db.unit_of_work() as uow:
+            await uow.outbox.keep_early_report("wamid.1", "sent", (), T0)
+            await uow.outbox.keep_early_report("wamid.1", "failed", undeliverable,
+                                               T0 + timedelta(seconds=1))
+            await uow.outbox.keep_early_report("wamid.1", "failed", undeliverable,
+                                               T0 + timedelta(seconds=2))  # redelivered
+            await uow.outbox.keep_early_report("wamid.old", "read", (), T0)
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            taken = await uow.outbox.take_early_reports("wamid.1")
+            assert [(r.status, r.errors) for r in taken] == [
+                ("sent", ()), ("failed", undeliverable)]
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            assert await uow.outbox.take_early_reports("wamid.1") == []
+            # A day later, a report whose message never turned up is gone.
+            await uow.outbox.keep_early_report("wamid.2", "sent", (), T0 + timedelta(days=2))
+            await uow.commit()
+        async with db.unit_of_work() as uow:
+            assert await uow.outbox.take_early_reports("wamid.old") == []
+            assert len(await uow.outbox.take_early_reports("wamid.2")) == 1

@@ -48,7 +48,9 @@ async def test_recruiters_are_told_once_when_a_candidate_cannot_be_reached(
         assert re.search(r"/extend [\w-]+ 2d <reason>", text), text
         assert ADA not in text  # no number in the recruiter's chat either
 
-        # Refused at once this time: failed too, and in the log, but no second note.
+        # Refused at once this time: failed too, and in the log, but no second note. (The
+        # consent question must have gone out before the next send is made to fail.)
+        await ada.expect_button("Yes, I agree", timeout=LONG)
         fake_whatsapp.fail_next_sends(400, code=131026)
         await ada.press("Yes, I agree", timeout=LONG)
 

@@ -4,7 +4,7 @@ writes; a failed status is sent again or given up per its code."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,10 +43,16 @@ class Windowed:
         max_buttons=3, max_text_length=4096, max_button_label=20, video_notes=False,
         max_download_bytes=None, reply_window_seconds=DAY))
     sent: list[RenderedMessage] = field(default_factory=list)
+    # Called with the new message's id before `send` returns: the platform's status webhook
+    # can arrive before the send call's answer has been read and recorded.
+    before_answer: Callable[[str], Awaitable[None]] | None = None
 
     async def send(self, to: ConversationRef, message: RenderedMessage) -> SentMessage:
         self.sent.append(message)
-        return SentMessage(message_id=f"m{len(self.sent)}")
+        message_id = f"m{len(self.sent)}"
+        if self.before_answer is not None:
+            await self.before_answer(message_id)
+        return SentMessage(message_id=message_id)
 
 
 @dataclass
@@ -133,3 +139,32 @@ async def test_failed_statuses_go_again_or_are_given_up_per_code(service: Servic
         [note] = await uow.outbox.pending_for("slack:U0RITA:")  # the recruiter, told once
     assert note.payload["text"].startswith("Ann (campaign Screen (screen)) cannot be reached")
     assert "/interview extend " in note.payload["text"] and note.interview_id is None
+
+
+async def test_a_status_that_arrives_before_the_send_is_recorded_is_kept_and_applied(
+    service: Service,
+) -> None:
+    """WhatsApp may push `failed` before the send call's answer is read; the report waits
+    (in the database, for whichever replica records the send) instead of being dropped."""
+    reports = DeliveryReports(db=service.db, clock=system_clock,
+                              wake_outbox=service.dispatcher.wake)
+    service.dispatcher.after_sent = reports.replay
+
+    async def fails_at_once(message_id: str) -> None:
+        if message_id == "m1":
+            await reports.record(message_id, "failed", [(131026, "Message undeliverable")])
+            await reports.record(message_id, "failed", [(131026, "Message undeliverable")])
+
+    service.channel.before_answer = fails_at_once
+    await service.runtime.handle(Started(event_id="e1", occurred_at=datetime.now(UTC),
+                                         conversation=ANN, invite_token=service.invite_token))
+    assert await service.dispatcher.drain(10)
+    async with service.db.unit_of_work(read_only=True) as uow:
+        first = await uow.outbox.get(1)
+        [summary] = await uow.campaigns.list_summaries()
+    assert first is not None
+    assert (first.status, first.delivery_status, first.last_error) == (
+        OutboxStatus.FAILED, "failed", "reported failed: 131026 Message undeliverable")
+    assert summary.undeliverable == 1
+    async with service.db.unit_of_work() as uow:
+        assert await uow.outbox.take_early_reports("m1") == []  # applied once, then gone

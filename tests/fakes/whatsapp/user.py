@@ -121,6 +121,16 @@ class FakeWhatsAppUser:
     async def press(self, label: str, timeout: float = 10.0) -> Delivery:
         """Tap the reply button (or pick the list row) titled `label` on the latest bot
         message that shows it."""
+        message, kind, payload = await self.expect_button(label, timeout)
+        reply = "button_reply" if kind == "button" else "list_reply"
+        content = {"type": reply, reply: {"id": payload, "title": label}}
+        return await self._send(self.message("interactive", content,
+                                             {"from": self.fake.display_number,
+                                              "id": message.id}))
+
+    async def expect_button(self, label: str, timeout: float = 10.0) -> tuple[Sent, str, str]:
+        """The latest bot message showing a button or list row titled `label`, with the
+        option's kind and payload, once one has arrived."""
         def find() -> tuple[Sent, str, str] | None:
             for message in reversed(self.messages):
                 for kind, title, payload in message.options:
@@ -133,8 +143,4 @@ class FakeWhatsAppUser:
         except AssertionError:
             raise AssertionError(f"no button {label!r} within {timeout}s\n"
                                  f"{self.chat_log()}") from None
-        reply = "button_reply" if kind == "button" else "list_reply"
-        content = {"type": reply, reply: {"id": payload, "title": label}}
-        return await self._send(self.message("interactive", content,
-                                             {"from": self.fake.display_number,
-                                              "id": message.id}))
+        return message, kind, payload
