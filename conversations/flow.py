@@ -66,7 +66,7 @@ def bind(ctx: Ctx) -> Decision:
     """First opening of the invite: it becomes this person's; ask for consent."""
     ev = ctx.event
     st = replace(ctx.state, phase=Phase.CONSENT, candidate=ev.conversation,
-                 candidate_name=ev.display_name or ctx.state.candidate_name, opened_at=ctx.now,
+                 candidate_name=ctx.state.candidate_name or ev.display_name, opened_at=ctx.now,
                  deadline_at=ctx.now + timedelta(hours=ctx.kit.deadline_hours),
                  language=ctx.kit.language, time_zone=time_zone_for(ev.language))
     bound = replace(ctx, state=st)

@@ -41,8 +41,8 @@ async def test_recruiters_are_told_once_when_a_candidate_cannot_be_reached(
         await ada.send_text(token)
         note = await recruiter.expect_message("cannot be reached", timeout=LONG)
         text = note["text"]
-        # (her WhatsApp profile name: the engine takes the platform's name on opening)
-        assert text.startswith(f"Ada (campaign E2E screen ({slug}))"), text
+        # (the name she was invited with, not her WhatsApp profile name "Ada")
+        assert text.startswith(f"Ada Lovelace (campaign E2E screen ({slug}))"), text
         assert "on WhatsApp" in text and "(131026 Message undeliverable)" in text, text
         assert "contact them another way" in text, text
         assert re.search(r"/extend [\w-]+ 2d <reason>", text), text

@@ -52,13 +52,16 @@ def test_the_owner_still_presses_their_buttons() -> None:
     assert decision.state is not None and decision.state.phase is not Phase.CONSENT
 
 
-def test_opening_an_invite_without_a_display_name_keeps_the_invited_name() -> None:
-    """Slack's click carries only a handle, so the DM channel sends no display name: the
-    name the recruiter gave stays the candidate's name (issue 12)."""
+def test_the_name_the_recruiter_invited_stays_the_candidates_name() -> None:
+    """The recruiter's name for the candidate (from the roster, the ATS) is the one reviews,
+    alerts and exports use: a platform's display name ("Ada", "🌸 mum", a handle) only fills
+    in for an invite made without a name. Slack's click carries no display name at all."""
     invited = make_state(Phase.INVITED, candidate=None, opened_at=None,
                          candidate_name="Ada Lovelace")
     event = Started(invite_token="tok", event_id="s1", occurred_at=T0, conversation=ME)
     decision = decide(invited, event, T0, KIT)
     assert decision.state is not None and decision.state.candidate_name == "Ada Lovelace"
     named = replace(event, display_name="Ada")
-    assert (decide(invited, named, T0, KIT).state or invited).candidate_name == "Ada"
+    assert (decide(invited, named, T0, KIT).state or invited).candidate_name == "Ada Lovelace"
+    unnamed = replace(invited, candidate_name=None)
+    assert (decide(unnamed, named, T0, KIT).state or unnamed).candidate_name == "Ada"
