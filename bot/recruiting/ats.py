@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.exc import IntegrityError
 
 from adapters.base import InviteLinks
 from bot.recruiting.invites import invite_links
@@ -29,6 +28,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.signing import SIGNATURE_HEADER, signed_by
 from storage.db import Database
 from storage.records import CampaignStatus
+from storage.repositories.external_invites import ExternalIdTaken
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
@@ -77,7 +77,7 @@ class AtsInvites:
         for _ in range(2):  # a concurrent request with the same id wins: then read its invite
             try:
                 return await self._invite_once(req)
-            except IntegrityError:
+            except ExternalIdTaken:
                 continue
         raise Refused(409, "this external_id is being created by another request; retry")
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from storage.models import ExternalInviteRow
 from storage.repositories._base import Repository
+
+
+class ExternalIdTaken(Exception):
+    """Another invite holds this external id (a concurrent request with the same id)."""
 
 
 class ExternalInviteRepository(Repository):
@@ -18,7 +23,11 @@ class ExternalInviteRepository(Repository):
             ExternalInviteRow.interview_id == interview_id))
 
     async def link(self, external_id: str, interview_id: str) -> None:
-        """Raises IntegrityError when the external id is taken (a concurrent request)."""
+        """Raises ExternalIdTaken when the external id is taken (a concurrent request); the
+        unit of work is then spoiled and must be left."""
         self._session.add(ExternalInviteRow(external_id=external_id, interview_id=interview_id,
                                             created_at=self._clock()))
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError as exc:
+            raise ExternalIdTaken(external_id) from exc

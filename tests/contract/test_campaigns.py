@@ -10,6 +10,7 @@ from conversations.events import ConversationRef
 from conversations.state import Phase
 from storage.db import Database
 from storage.records import CampaignStatus
+from storage.repositories.external_invites import ExternalIdTaken
 from tests.contract.conftest import FakeClock
 from tests.contract.helpers import make_campaign, make_interview, make_kit
 
@@ -183,3 +184,18 @@ class TestInterviewRepository:
             assert latest is not None and latest.interview_id == first.interview_id
             assert latest.phase is Phase.WITHDRAWN
             assert await uow.interviews.active_for("slack:other:") is None
+
+
+class TestExternalInvites:
+    async def test_an_external_id_links_one_invite_and_a_second_link_is_refused(
+        self, db: Database
+    ) -> None:
+        first, second = await make_interview(db, "one"), await make_interview(db, "two")
+        async with db.unit_of_work() as uow:
+            await uow.external_invites.link("ats-1", first.interview_id)
+            await uow.commit()
+        with pytest.raises(ExternalIdTaken):  # what a concurrent request with that id meets
+            async with db.unit_of_work() as uow:
+                await uow.external_invites.link("ats-1", second.interview_id)
+        async with db.unit_of_work() as uow:
+            assert await uow.external_invites.interview_for("ats-1") == first.interview_id
