@@ -100,7 +100,7 @@ async def test_a_campaign_from_a_kit_file_to_close(
     assert export["document"]["file_name"] == "spring.jsonl"
     rows = [json.loads(line) for line in sent_file(fake_telegram, export).splitlines()]
     assert [(r["candidate"], r["status"]) for r in rows] == [
-        ("Grace", "expired"), ("Alan Turing", "invited")]  # her Telegram name once she opened
+        ("Grace Hopper", "expired"), ("Alan Turing", "invited")]  # the roster's names
 
 
 def sent_file(fake: FakeTelegram, message: dict[str, Any]) -> bytes:

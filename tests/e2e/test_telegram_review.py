@@ -184,7 +184,7 @@ async def _decide(group: FakeGroup, ada: FakeUser, rita: FakeUser, rev1: FakeUse
     # An accidental tap is only a question: nothing happens until the same recruiter
     # confirms; someone else cannot confirm it; Cancel takes it back.
     await group.press(rita, "Reject", message_id=fid, timeout=LONG)
-    ask = await group.expect_message("Reject Ada? Rita, confirm", timeout=LONG)
+    ask = await group.expect_message("Reject Ada Lovelace? Rita, confirm", timeout=LONG)
     refused = await group.press(rev2, "Yes, reject", message_id=ask["message_id"],
                                 timeout=LONG)
     assert alert(refused) == NOT_YOURS
@@ -192,7 +192,7 @@ async def _decide(group: FakeGroup, ada: FakeUser, rita: FakeUser, rev1: FakeUse
     assert group.is_deleted(ask["message_id"])
 
     await group.press(rita, "Advance", message_id=fid, timeout=LONG)
-    ask = await group.expect_message("Advance Ada? Rita, confirm", timeout=LONG)
+    ask = await group.expect_message("Advance Ada Lovelace? Rita, confirm", timeout=LONG)
     done = await group.press(rita, "Yes, advance", message_id=ask["message_id"], timeout=LONG)
     assert done.answer is not None and "Advanced" in str(done.answer["text"])
     await ada.expect_message(DEFAULT_CLOSING["advance"][:40], timeout=LONG)

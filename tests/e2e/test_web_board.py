@@ -47,7 +47,7 @@ async def test_board_signs_in_once_scores_blind_and_decides(
         async with BoardClient(bot.url) as ana, BoardClient(bot.url) as ben, \
                 BoardClient(bot.url) as rita, BoardClient(bot.url) as stranger:
             await _sign_in_once(links, ana, ben, rita, stranger)
-            iid = await ana.wait_for_submission("Ada", timeout=180)  # Telegram name
+            iid = await ana.wait_for_submission("Ada Lovelace", timeout=180)  # as invited
             await _strangers_refused(stranger, iid)
             await _page_and_media(ana, iid)
             await _malformed_refused(ana, iid)
