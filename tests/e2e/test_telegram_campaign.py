@@ -71,7 +71,7 @@ async def test_a_campaign_from_a_kit_file_to_close(
     await rita.expect_message("Reminded 1 candidate(s)", timeout=LONG)
     await grace.expect_message("left", timeout=LONG)
     await rita.send_command(f"/extend {grace_id} 1d train wifi")
-    await rita.expect_message("Grace has 1d more", timeout=LONG)
+    await rita.expect_message("Grace Hopper has 1d more", timeout=LONG)
     await grace.expect_message("given you more time", timeout=LONG)
 
     await rita.send_command("/close spring")

@@ -168,7 +168,7 @@ async def _screenshot(base_url: str, rita: BoardClient, iid: str) -> None:
             page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
                     if r.status >= 400 else None)
             await page.goto(f"{base_url}/review/s/{iid}")
-            await page.get_by_role("heading", name="Ada", exact=True).wait_for()
+            await page.get_by_role("heading", name="Ada Lovelace", exact=True).wait_for()
             await page.locator("button.seek").nth(1).click()  # seek: the player moves
             await page.wait_for_function(
                 "document.getElementById('p1-1').currentTime > 0", timeout=10_000)
