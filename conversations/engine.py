@@ -45,6 +45,8 @@ def decide(
 ) -> Decision:
     if isinstance(event, Started) and not event.private:
         return _private_only(state, event)
+    if not event.private:
+        return Decision(state=state)  # group chatter: no interview runs in a group
     if state is None:
         return _no_interview(event)
     if isinstance(event, TimerFired) and event.interview_id != state.interview_id:

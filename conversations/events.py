@@ -70,6 +70,7 @@ class Event:
     conversation: ConversationRef
     language: str | None = None  # the platform's language hint (e.g. "en-GB")
     display_name: str | None = None
+    private: bool = True  # False: sent in a group chat (interviews and recruiting never run there)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,7 +78,6 @@ class Started(Event):
     """The candidate opened an invite (deep link / first message carrying the token)."""
 
     invite_token: str
-    private: bool = True  # False: opened in a group chat, where interviews never run
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

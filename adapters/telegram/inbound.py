@@ -53,13 +53,14 @@ def _common(update_id: int, message: Message) -> dict[str, Any]:
         "conversation": ref,
         "language": user.language_code if user else None,
         "display_name": user.full_name[:MAX_NAME] if user else None,
+        "private": message.chat.type == "private",
     }
 
 
 def parse_message(update_id: int, message: Message) -> Event:
     common = _common(update_id, message)
     if message.text is not None:
-        return _parse_text(message.text, common, private=message.chat.type == "private")
+        return _parse_text(message.text, common)
     media = _media_fields(message)
     if media is not None:
         return MediaReceived(**common, **media, caption=message.caption)
@@ -70,14 +71,14 @@ def parse_message(update_id: int, message: Message) -> Event:
     )
 
 
-def _parse_text(text: str, common: dict[str, Any], *, private: bool) -> Event:
+def _parse_text(text: str, common: dict[str, Any]) -> Event:
     if not text.startswith("/"):
         return TextReceived(**common, text=text)
     command, _, args = text[1:].partition(" ")
     name = command.split("@", 1)[0].lower()  # "/start@interview_bot" in groups
     args = args.strip()
     if name == "start" and args:
-        return Started(**common, invite_token=args, private=private)
+        return Started(**common, invite_token=args)
     return CommandReceived(**common, name=name, args=args)
 
 

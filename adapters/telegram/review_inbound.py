@@ -3,7 +3,9 @@
 The transport hands over every update it is given that belongs here (`takes`): a button
 press whose data is a reviewer payload (`r1:`, `review_callbacks.py`) or anything from a
 group (candidates only ever talk to the bot in private; a reviewer replying to the post must
-not get a candidate's "open your invite link"). Group messages are left alone.
+not get a candidate's "open your invite link"). Group messages are left alone, except
+slash commands: those go on to the candidate side, where a recruiter's command is refused
+("only in a private chat") and the engine says nothing to anyone else in a group.
 
 Every press is answered exactly once: by the desk through the channel (`tell`, a form), or
 here when the desk had nothing to say, so the presser's button never keeps spinning.
@@ -59,10 +61,11 @@ class ReviewInbound:
             in_group = query.message is not None and query.message.chat.type in GROUP_TYPES
             return in_group or is_review_data(query.data)
         message = update.message
-        # Group chatter is left alone (reviewers talk about a post); an invite opened in a
-        # group goes on to the candidate side, which answers "open it in a private chat".
+        # Group chatter is left alone (reviewers talk about a post); a command goes on to
+        # the candidate side: an invite opened in a group is answered "open it in a private
+        # chat", a recruiter's command "only in a private chat", anything else not at all.
         return (message is not None and message.chat.type in GROUP_TYPES
-                and not (message.text or "").startswith("/start"))
+                and not (message.text or "").startswith("/"))
 
     async def handle(self, update: Update) -> None:
         query = update.callback_query

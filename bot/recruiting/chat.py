@@ -7,6 +7,10 @@ commands are taken; anything else, and these commands from anyone who is not
 in RECRUITERS, goes on to the engine (which answers an unknown command helpfully, so a
 candidate learns nothing about recruiter commands).
 
+Recruiter commands run only in a private chat with the bot: in a group, a link would be
+anyone's to open first (an invite is bound to its first opener) and a funnel or shortlist would
+show candidates to every member, so there the recruiter is told where they work instead.
+
 A redelivered update is recognised by its event id, as in the runtime, so an invite is never
 made twice. The id is recorded before the work: a crash in between loses the command (the
 recruiter gets no reply and types it again) rather than inviting twice. The reply goes out
@@ -30,6 +34,8 @@ from conversations.messages import RenderedMessage
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+GROUP_REFUSAL = ("Recruiter commands work only in a private chat with me, so invite links and "
+                 "candidates stay out of groups. Nothing was done; send it to me directly.")
 RECRUITER_COMMANDS = frozenset(
     {"campaigns", "invite", "erase", "status", "shortlist", "remind", "extend",
      "accommodate", "new", "edit", "launch", "pause", "close", "clone", "export"})
@@ -66,11 +72,23 @@ class RecruiterChat:
             return True
         ref = event.conversation
         name, args = _command_of(event) or ("", "")
+        if not event.private:
+            await self._refuse_in_group(ref, name, args)
+            return True
         upload, trouble = await self._upload(event)
         reply = Reply(trouble) if trouble else await self.desk.answer(
             ref.actor, f"{name} {args}", TELEGRAM_PREFIX, upload)
         await self._reply(ref, reply)
         return True
+
+    async def _refuse_in_group(self, ref: ConversationRef, name: str, args: str) -> None:
+        async with self.db.unit_of_work() as uow:
+            await uow.audit.log(ref.actor, f"refused-in-group:{name[:40]}", None,
+                                {"text": f"{name} {args}".strip()[:500], "chat": ref.chat_id},
+                                self.desk.clock())
+            await uow.commit()
+        log.info("recruiter command /%s in a group refused", name)
+        await self._reply(ref, Reply(GROUP_REFUSAL))
 
     async def _upload(self, event: Event) -> tuple[Upload | None, str]:
         """The file sent with the command, or the words for why it could not be read."""

@@ -118,6 +118,25 @@ async def test_telegram_invite_once_even_when_redelivered(desk: RecruiterDesk) -
     assert await invited(desk) == 1
 
 
+async def test_a_recruiter_command_in_a_group_does_nothing_and_says_where_it_works(
+    desk: RecruiterDesk,
+) -> None:
+    """Invite links are bound to whoever opens them first: a link posted in a group could be
+    taken by any member, and a funnel or shortlist would show candidates to everyone there."""
+    chat = RecruiterChat(desk.db, desk, lambda: None)
+    group = ConversationRef("telegram", "-100500", "4242")
+    event = replace(telegram_command("invite", "support Ann Lee", group, 9), private=False)
+    assert await chat.handle(event)
+    assert await invited(desk) == 0
+    async with desk.db.unit_of_work(read_only=True) as uow:
+        [reply] = await uow.outbox.pending_for(group.key)
+    assert "private chat" in reply.payload["text"] and "Nothing was done" in reply.payload["text"]
+    assert "support" not in reply.payload["text"] and "start=" not in reply.payload["text"]
+    async with desk.db.unit_of_work(read_only=True) as uow:
+        actions = [entry.action for entry in await uow.audit.by_actor("telegram:4242")]
+    assert "refused-in-group:invite" in actions
+
+
 async def test_erase_goes_to_the_engine_for_the_candidate_s_conversation(
     desk: RecruiterDesk,
 ) -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from conversations.buttons import Action
 from conversations.effects import BindInvite, Notify, Send
 from conversations.engine import decide
-from conversations.events import ButtonPressed, ConversationRef, Started
+from conversations.events import ButtonPressed, CommandReceived, ConversationRef, Started
 from conversations.state import Phase
 from tests.unit.engine_script import KIT, ME, T0, make_state, press, render_all, text_ids
 
@@ -65,3 +65,13 @@ def test_the_name_the_recruiter_invited_stays_the_candidates_name() -> None:
     assert (decide(invited, named, T0, KIT).state or invited).candidate_name == "Ada Lovelace"
     unnamed = replace(invited, candidate_name=None)
     assert (decide(unnamed, named, T0, KIT).state or unnamed).candidate_name == "Ada"
+
+
+def test_other_commands_in_a_group_are_left_alone() -> None:
+    """A slash command in a group (a reviewer's `/help`, a member's `/status`) reaches the
+    engine only so that a recruiter's command can be refused there; the engine says nothing
+    in a group, where no interview runs."""
+    for name in ("help", "status", "pause"):
+        event = CommandReceived(event_id=f"g-{name}", occurred_at=T0, conversation=GROUP,
+                                name=name, private=False)
+        assert decide(None, event, T0, KIT).effects == ()
