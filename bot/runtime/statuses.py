@@ -18,6 +18,7 @@ is never lost to that race.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 OUTSIDE_WINDOW = 131047
 RATE_LIMITS = frozenset({131056, 130429, 80007})
 FAILED = "failed"
+# What a report must look like to concern a message of ours: platform message ids are
+# printable ASCII and fit the outbox column; statuses are short words (sent, delivered, ...).
+# Anything else is dropped before it reaches the database, where it could only fail.
+OUR_MESSAGE_ID = re.compile(r"[\x21-\x7e]{1,200}")
+A_STATUS = re.compile(r"[a-z_]{1,16}")
 
 
 @dataclass
@@ -48,8 +54,9 @@ class DeliveryReports:
     ) -> None:
         """Keep `status` on the row that sent `message_id`; act on a failure. When no row
         has sent it (yet), the report waits for the send to be recorded."""
-        if not message_id:
-            log.info("status %s without a message id: ignored", status)
+        if not (OUR_MESSAGE_ID.fullmatch(message_id) and A_STATUS.fullmatch(status)):
+            log.info("a status report no message of ours could have (id of %d characters, "
+                     "status of %d): dropped", len(message_id), len(status))
             return
         again = False
         async with self.db.unit_of_work() as uow:
@@ -67,12 +74,10 @@ class DeliveryReports:
         elif again:
             self.wake_outbox()
 
-    async def replay(self, message_id: str | None) -> None:
+    async def replay(self, message_id: str) -> None:
         """Apply the reports kept for `message_id`, now that its send is recorded. Called
         after a send is recorded and after a report is kept, so whichever comes second
         applies them; each report is taken once."""
-        if not message_id:
-            return
         async with self.db.unit_of_work() as uow:
             reports = await uow.outbox.take_early_reports(message_id)
             item = await uow.outbox.by_platform_id(message_id) if reports else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.runtime.statuses import DeliveryReports
 from storage.db import Database
 from storage.records import OutboxStatus
 from tests.contract.conftest import T0, FakeClock
@@ -113,3 +114,17 @@ class TestEarlyReports:
         async with db.unit_of_work() as uow:
             assert await uow.outbox.take_early_reports("wamid.old") == []
             assert len(await uow.outbox.take_early_reports("wamid.2")) == 1
+
+
+async def test_a_report_with_an_id_or_status_no_message_of_ours_could_have_is_not_kept(
+    db: Database,
+) -> None:
+    """A signed but odd status (an id longer than any message id, a status word of 40
+    letters, a NUL) is logged and dropped, never an error that would stop the rest of the
+    webhook's body (the candidates' messages after it) from being handled."""
+    reports = DeliveryReports(db=db, clock=lambda: T0, wake_outbox=lambda: None)
+    await reports.record("wamid." + "x" * 300, "failed", [(131026, "Message undeliverable")])
+    await reports.record("wamid.2", "s" * 40)
+    await reports.record("wamid.\x003", "sent")
+    async with db.unit_of_work() as uow:
+        assert await uow.outbox.take_early_reports("wamid.2") == []
